@@ -1,0 +1,149 @@
+import { Agent, type Dispatcher, request } from 'undici'
+import { ApiError, errorForStatus, isRetryableStatus, networkError, type Operation } from './errors.js'
+import { Pacer, realSleep, type Sleep } from './pacer.js'
+import { backoffDelay, parseRetryAfter } from './retry.js'
+
+/** Where the client reports retries; `@actions/core` fits it. */
+export interface Logger {
+  info(message: string): void
+  warning(message: string): void
+  debug(message: string): void
+}
+
+/**
+ * `idempotent` requests are retried on 429, 5xx and network errors (an upsert by id repeated is
+ * harmless). `unsafe` ones (session actions) are retried only on 429, which Drata sends before
+ * doing anything; for the rest the caller must first find out whether the request took effect.
+ */
+export type RetryPolicy = 'idempotent' | 'unsafe'
+
+export interface RequestSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE'
+  /** Path below the base URL, e.g. `/custom-connections/1/resources/2/records`. */
+  path: string
+  query?: Record<string, string | number | boolean | undefined>
+  body?: unknown
+  op: Operation
+  retry: RetryPolicy
+}
+
+export interface ClientOptions {
+  baseUrl: string
+  apiKey: string
+  region: string
+  maxRetries: number
+  timeoutMs: number
+  logger: Logger
+  dispatcher?: Dispatcher
+  pacer?: Pacer
+  sleep?: Sleep
+  now?: () => number
+  random?: () => number
+  /** Aborts every request and wait (the job is being cancelled). */
+  signal?: AbortSignal
+}
+
+/** Counters for the summary. */
+export interface ClientStats {
+  requests: number
+  retries: number
+}
+
+/** The one way this action talks to Drata: auth, JSON, timeouts, pacing, retries, errors. */
+export class DrataClient {
+  readonly stats: ClientStats = { requests: 0, retries: 0 }
+  private readonly dispatcher: Dispatcher
+  private readonly pacer: Pacer
+  private readonly sleep: Sleep
+  private readonly now: () => number
+  private readonly random: () => number
+
+  constructor(private readonly options: ClientOptions) {
+    this.dispatcher =
+      options.dispatcher ??
+      new Agent({
+        connect: { timeout: options.timeoutMs },
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      })
+    this.sleep = options.sleep ?? realSleep
+    this.now = options.now ?? Date.now
+    this.random = options.random ?? Math.random
+    this.pacer = options.pacer ?? new Pacer({ now: this.now, sleep: this.sleep })
+  }
+
+  /** Sends a request, retrying what is safe to retry; resolves to the parsed JSON body. */
+  async request<T>(spec: RequestSpec): Promise<T> {
+    const signal = this.options.signal
+    for (let attempt = 0; ; attempt++) {
+      signal?.throwIfAborted()
+      await this.pacer.take(signal)
+      this.stats.requests++
+      let failure: ApiError
+      let retryAfterMs: number | undefined
+      try {
+        const res = await request(this.url(spec), {
+          method: spec.method,
+          dispatcher: this.dispatcher,
+          headers: {
+            authorization: `Bearer ${this.options.apiKey}`,
+            accept: 'application/json',
+            ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          signal,
+        })
+        const body = await readBody(res.body)
+        if (res.statusCode >= 200 && res.statusCode < 300) return body as T
+        failure = errorForStatus(res.statusCode, body, spec.op, {
+          region: this.options.region,
+          retries: attempt,
+        })
+        retryAfterMs = parseRetryAfter(header(res.headers['retry-after']), this.now())
+      } catch (error) {
+        if (signal?.aborted) throw signal.reason
+        failure = networkError(error, spec.op, attempt)
+      }
+      if (!this.shouldRetry(failure, spec.retry, attempt)) throw failure
+      const delay = retryAfterMs ?? backoffDelay(attempt, this.random)
+      this.stats.retries++
+      this.options.logger.info(
+        `${spec.method} ${spec.path}: ${failure.status ? `Drata answered ${failure.status}` : 'no response'}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfterMs === undefined ? '' : ' (Retry-After)'}`,
+      )
+      await this.sleep(delay, signal)
+    }
+  }
+
+  /** Releases pooled connections so the process can exit promptly. */
+  async close(): Promise<void> {
+    if (!this.options.dispatcher) await this.dispatcher.close()
+  }
+
+  private shouldRetry(failure: ApiError, policy: RetryPolicy, attempt: number): boolean {
+    if (attempt >= this.options.maxRetries) return false
+    if (policy === 'unsafe') return failure.status === 429
+    return failure.status === 0 || isRetryableStatus(failure.status)
+  }
+
+  private url(spec: RequestSpec): string {
+    const url = new URL(this.options.baseUrl + spec.path)
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value))
+    }
+    return url.toString()
+  }
+}
+
+async function readBody(body: Dispatcher.ResponseData['body']): Promise<unknown> {
+  const text = await body.text()
+  if (text === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    return { message: text.slice(0, 500) }
+  }
+}
+
+function header(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value
+}

@@ -1,0 +1,32 @@
+/**
+ * Backoff arithmetic for the client's retry loop. The loop itself lives in client.ts because
+ * its policy is Drata-specific (which requests are safe to repeat, Retry-After, pacing, retry
+ * counts for the summary); general retry libraries cannot wait for a server-given delay
+ * without adding their own on top, and cannot take an injected sleep for tests.
+ */
+
+export const BASE_DELAY_MS = 500
+export const MAX_DELAY_MS = 30_000
+/** A Retry-After longer than this is capped: a job should not hang on one header. */
+export const MAX_RETRY_AFTER_MS = 120_000
+
+/** Capped exponential backoff with full jitter, for the attempt that just failed (0-based). */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt)
+  // Full jitter keeps parallel jobs sharing an IP from retrying in lockstep; the floor of half
+  // the ceiling keeps a retry from firing at once.
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2)
+}
+
+/**
+ * Parses a Retry-After header (delay in seconds or an HTTP date) into milliseconds from now.
+ * Returns undefined when the header is absent or unreadable, so the caller backs off itself.
+ */
+export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
+  if (!header) return undefined
+  const value = header.trim()
+  if (/^\d+(\.\d+)?$/.test(value)) return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000))
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now))
+}

@@ -1,0 +1,45 @@
+import * as core from '@actions/core'
+import { buildApi } from './drata/factory.js'
+import { envInputReader, INPUT } from './inputs.js'
+import { SessionLifecycle } from './push/session.js'
+import { redact } from './report/redact.js'
+import { openSession, STATE } from './state.js'
+
+/** The post step: cancels a session main left open (crash, kill, cancelled job). Only warns. */
+export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+  const apiKey = envInputReader(env)(INPUT.apiKey)
+  if (apiKey) core.setSecret(apiKey)
+  try {
+    const saved = openSession()
+    if (!saved) {
+      core.info('No Drata session was left open')
+      return
+    }
+    core.info(`Session '${saved.sessionId}' was left open by the main step; cancelling it so Drata's active data stays unchanged`)
+    const parts = buildApi({
+      baseUrl: saved.baseUrl,
+      apiKey,
+      region: saved.region,
+      maxRetries: 3,
+      timeoutMs: 30_000,
+      logger: core,
+      ref: saved,
+    })
+    try {
+      const memory = { opened() {}, closed: () => core.saveState(STATE.closed, 'true') }
+      const status = await new SessionLifecycle(parts.cleanupApi, saved.sessionId, {
+        logger: core,
+        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        now: Date.now,
+        memory,
+        maxRetries: 3,
+        waitMs: 0,
+      }).cancel()
+      core.warning(`Session '${saved.sessionId}' was cancelled by the post step (status ${status}); the records of this run were not applied`)
+    } finally {
+      await parts.close()
+    }
+  } catch (error) {
+    core.warning(`Could not cancel the open Drata session: ${redact((error as Error).message, [apiKey])}. Cancel it in Drata or let the next run wait for it.`)
+  }
+}

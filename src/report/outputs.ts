@@ -1,0 +1,49 @@
+import type { RunReport } from './report.js'
+
+/** Output names, in one place; action.yml documents the same. */
+export const OUTPUT = {
+  sessionId: 'session-id',
+  sessionStatus: 'session-status',
+  mode: 'mode',
+  recordsPushed: 'records-pushed',
+  recordsFailed: 'records-failed',
+  recordsCarried: 'records-carried',
+  recordsRemoved: 'records-removed',
+  dryRun: 'dry-run',
+  result: 'result',
+} as const
+
+/** The `result` output: every other output in one JSON object, plus the error if any. */
+export function resultObject(report: RunReport): Record<string, unknown> {
+  const o = report.outcome
+  return {
+    sessionId: o.sessionId,
+    sessionStatus: o.sessionStatus,
+    mode: o.mode,
+    recordsPushed: o.pushed,
+    recordsFailed: o.failed,
+    recordsCarried: o.carried,
+    recordsRemoved: o.removed,
+    dryRun: o.dryRun,
+    batches: o.batches,
+    requests: report.requests,
+    retries: report.retries,
+    durationMs: report.durationMs,
+    error: o.error ?? null,
+  }
+}
+
+/** Writes every output; called once, at the end of the run. */
+export function writeOutputs(report: RunReport, setOutput: (name: string, value: string) => void, clean: (s: string) => string): void {
+  const o = report.outcome
+  const unknown = (n: number | null) => (n === null ? '' : String(n))
+  setOutput(OUTPUT.sessionId, o.sessionId ?? '')
+  setOutput(OUTPUT.sessionStatus, o.sessionStatus)
+  setOutput(OUTPUT.mode, o.mode)
+  setOutput(OUTPUT.recordsPushed, String(o.pushed))
+  setOutput(OUTPUT.recordsFailed, String(o.failed))
+  setOutput(OUTPUT.recordsCarried, unknown(o.carried))
+  setOutput(OUTPUT.recordsRemoved, unknown(o.removed))
+  setOutput(OUTPUT.dryRun, String(o.dryRun))
+  setOutput(OUTPUT.result, clean(JSON.stringify(resultObject(report))))
+}

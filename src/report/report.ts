@@ -1,0 +1,14 @@
+import type { EvidenceRecord } from '../evidence/records.js'
+import type { PushOutcome } from '../push/outcome.js'
+
+/** Everything the outputs and the summary are written from. */
+export interface RunReport {
+  outcome: PushOutcome
+  /** The records this run gathered (sent, or to send in a dry run). */
+  records: readonly EvidenceRecord[]
+  requests: number
+  retries: number
+  durationMs: number
+  /** Set when inputs or records were invalid: nothing was sent to Drata. */
+  invalid?: boolean
+}

@@ -1,0 +1,77 @@
+import type { RunReport } from './report.js'
+
+/** Rows of the failures table at most; the total is always given. */
+export const MAX_FAILURE_ROWS = 50
+/** Records shown in a dry run's preview at most, and characters of each. */
+export const PREVIEW_RECORDS = 10
+const PREVIEW_CHARS = 600
+
+/** Builds the job summary as Markdown/HTML; `clean` removes secrets from any text. */
+export function buildSummary(report: RunReport, clean: (s: string) => string): string {
+  const o = report.outcome
+  const parts: string[] = [`## ${headline(report)}`]
+  if (o.error) parts.push(`<pre>${escape(clean(o.error))}</pre>`)
+  if (report.invalid) return `${parts.join('\n\n')}\n`
+  const num = (n: number | null) => (n === null ? 'unknown (offline dry run)' : String(n))
+  parts.push(
+    table(
+      ['Mode', 'Session', 'Status', 'Pushed', 'Carried', 'Removed', 'Failed', 'Batches', 'Retries', 'Duration'],
+      [[o.mode, o.sessionId ?? '—', o.sessionStatus, String(o.pushed), num(o.carried), num(o.removed), String(o.failed), String(o.batches), String(report.retries), `${(report.durationMs / 1000).toFixed(1)}s`]],
+    ),
+  )
+  const perSource = new Map<string, number>()
+  for (const r of report.records) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1)
+  if (perSource.size > 0) {
+    parts.push('### Records per source', table(['Source', 'Records'], [...perSource].map(([s, n]) => [s, String(n)])))
+  }
+  if (o.failures.length > 0) {
+    const shown = o.failures.slice(0, MAX_FAILURE_ROWS)
+    parts.push(
+      `### Rejected records (${o.failures.length}${o.failures.length > shown.length ? `, first ${shown.length} shown` : ''})`,
+      table(['Record id', 'Status', 'Message'], shown.map((f) => [f.id, String(f.status), clean(f.message)])),
+    )
+  }
+  if (o.carryCost && o.carryCost.records > 0) {
+    const perK = (x: number) => ((x * 1000) / o.carryCost!.records).toFixed(1)
+    parts.push(
+      `Carry-forward: ${o.carryCost.records} records in ${o.carryCost.requests} requests and ${(o.carryCost.ms / 1000).toFixed(1)}s (${perK(o.carryCost.requests)} requests and ${(Number(perK(o.carryCost.ms)) / 1000).toFixed(2)}s per 1,000). Mode \`upsert\` avoids this cost but is not atomic.`,
+    )
+  }
+  if (o.dryRun) parts.push(preview(report, clean))
+  return `${parts.join('\n\n')}\n`
+}
+
+function headline(report: RunReport): string {
+  const o = report.outcome
+  if (report.invalid) return '❌ Nothing was sent to Drata: fix the inputs or records below'
+  if (o.dryRun) {
+    return o.error
+      ? `🔍 Dry run: a real run would fail`
+      : `🔍 Dry run: would push ${report.records.length} records (${o.mode}); nothing was sent`
+  }
+  if (o.error) {
+    const where = o.sessionStatus === 'CANCELED' ? `session ${o.sessionId} cancelled, Drata's active data unchanged` : o.sessionStatus
+    return `❌ Drata evidence push failed (${o.mode}${o.mode === 'upsert' ? '' : `: ${where}`})`
+  }
+  return `✅ Drata evidence pushed: ${o.pushed} records (${o.mode}${o.sessionId ? `, session ${o.sessionId} ${o.sessionStatus}` : ''})`
+}
+
+function preview(report: RunReport, clean: (s: string) => string): string {
+  const shown = report.records.slice(0, PREVIEW_RECORDS)
+  const lines = shown.map((r) => {
+    const json = JSON.stringify(r.data)
+    return escape(clean(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json))
+  })
+  const more = report.records.length > shown.length ? `\n… and ${report.records.length - shown.length} more` : ''
+  return `<details><summary>Preview: first ${shown.length} of ${report.records.length} records</summary>\n\n<pre>${lines.join('\n')}${more}</pre>\n\n</details>`
+}
+
+function table(head: string[], rows: string[][]): string {
+  const th = head.map((h) => `<th>${escape(h)}</th>`).join('')
+  const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')
+  return `<table>\n<tr>${th}</tr>\n${trs}\n</table>`
+}
+
+function escape(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+}

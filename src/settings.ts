@@ -1,0 +1,60 @@
+/** The typed settings the whole action runs on; built once by `inputs.ts`. */
+
+export const MODES = ['append', 'replace', 'upsert'] as const
+export type Mode = (typeof MODES)[number]
+
+export const REGIONS = {
+  us: 'https://public-api.drata.com/public/v2',
+  eu: 'https://public-api.eu.drata.com/public/v2',
+  apac: 'https://public-api.apac.drata.com/public/v2',
+} as const
+export type Region = keyof typeof REGIONS
+
+export const COLLECTORS = ['commit', 'workflow-run'] as const
+export type CollectorName = (typeof COLLECTORS)[number]
+
+/** Collectors `auto` stands for until the collectors issue chooses them by event. */
+export const AUTO_COLLECTORS: readonly CollectorName[] = ['commit', 'workflow-run']
+
+export interface Settings {
+  /** Drata API key (Bearer); empty only for an offline dry run. Masked as soon as it is read. */
+  apiKey: string
+  /** Region the key belongs to; decides the default base URL. */
+  region: Region
+  /** API base URL including `/public/v2`, without a trailing slash. */
+  baseUrl: string
+  /** Custom Connection id; undefined only for an offline dry run. */
+  connectionId: number | undefined
+  /** Custom Connection resource id; undefined only for an offline dry run. */
+  resourceId: number | undefined
+  /** How records reach Drata: a carried-forward session, a replacing session, or plain upserts. */
+  mode: Mode
+  /** Session id used for `append` and `replace`. */
+  sessionId: string
+  /** Records parsed from the inline `records` input, in order. */
+  inlineRecords: Record<string, unknown>[]
+  /** Glob patterns from `records-file`, relative to the workspace. */
+  recordsFiles: string[]
+  /** Field holding each record's id. */
+  idField: string
+  /** Built-in collectors to run, in order. */
+  collect: CollectorName[]
+  /** Records per upload request. */
+  batchSize: number
+  /** `append` only: carried records not updated for this many days are dropped; 0 keeps all. */
+  retentionDays: number
+  /** `replace` only: allow a snapshot that removes more than half of the active records. */
+  allowShrink: boolean
+  /** Send no write request. */
+  dryRun: boolean
+  /** Retries for 429, 5xx and network errors on each request. */
+  maxRetries: number
+  /** Whether a failed push fails the step (true) or only warns (false). */
+  failOnError: boolean
+  /** Per-request timeout for connecting, headers and body, in milliseconds. */
+  requestTimeoutMs: number
+  /** How long to wait for another run's IN_PROGRESS session to finish, in milliseconds. */
+  sessionWaitMs: number
+  /** Absolute path of GITHUB_WORKSPACE; files are read only inside it. */
+  workspace: string
+}

@@ -1,0 +1,58 @@
+import { plainError } from './errors.ts'
+import type { KeyProfile } from './types.ts'
+
+/** The `x-drata-permissions` the Custom Data Records endpoints require. */
+export const PERMISSIONS = {
+  get: 'custom-connections-get',
+  post: 'custom-connections-data-post',
+  put: 'custom-connections-data-put',
+  delete: 'custom-connections-data-delete',
+} as const
+
+const ALL_PERMISSIONS: string[] = Object.values(PERMISSIONS)
+
+/** Checks the bearer key in the guard order 401, 412, 402, 403; throws the matching error. */
+export function authorize(
+  keys: Record<string, KeyProfile>,
+  authorization: string | undefined,
+  permission: string,
+): void {
+  // The auth scheme is case-insensitive (RFC 9110); the key itself must match exactly.
+  const match = /^Bearer +(\S+)\s*$/i.exec(authorization ?? '')
+  const key = match?.[1]
+  const profile = key !== undefined && Object.hasOwn(keys, key) ? keys[key] : undefined
+  if (!profile) throw plainError(401, 'Invalid Authorization')
+  if (profile.terms === false) {
+    throw plainError(412, 'You must accept the Drata terms and conditions to use the API')
+  }
+  if (profile.plan === false) {
+    throw plainError(402, 'You must upgrade your plan to use this feature')
+  }
+  if (!(profile.permissions ?? ALL_PERMISSIONS).includes(permission)) {
+    throw plainError(403, 'You are not allowed to perform this action')
+  }
+}
+
+/** Sliding 60-second window of request times per client IP. */
+export class RateLimiter {
+  readonly #limit: number
+  readonly #now: () => Date
+  readonly #hits = new Map<string, number[]>()
+
+  constructor(limitPerMinute: number, now: () => Date) {
+    this.#limit = limitPerMinute
+    this.#now = now
+  }
+
+  /** Records a request from `ip`; false when it is over the limit. */
+  allow(ip: string): boolean {
+    if (this.#limit <= 0) return true
+    const now = this.#now().getTime()
+    const recent = (this.#hits.get(ip) ?? []).filter((t) => t > now - 60_000)
+    // Rejected requests count too (as in common throttlers; Drata's is undocumented), so a
+    // client that retries without backing off stays locked out.
+    recent.push(now)
+    this.#hits.set(ip, recent)
+    return recent.length <= this.#limit
+  }
+}

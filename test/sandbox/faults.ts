@@ -1,0 +1,73 @@
+import { STATUS_CODES } from 'node:http'
+import { CODES } from './errors.ts'
+import type { FaultSpec } from './types.ts'
+
+const KINDS = ['status', 'drop', 'drop-after-apply', 'status-after-apply', 'delay']
+
+interface ArmedFault {
+  spec: FaultSpec
+  skipLeft: number
+  timesLeft: number
+}
+
+/** Injected failures, consumed by matching API requests in the order they were added. */
+export class FaultList {
+  #faults: ArmedFault[] = []
+
+  /** Arms a fault; throws on a spec that could never behave as written. */
+  add(spec: FaultSpec): void {
+    if (!KINDS.includes(spec.kind)) throw new Error(`Unknown fault kind: ${String(spec.kind)}`)
+    if (spec.kind === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
+      throw new Error("A 'delay' fault needs delayMs >= 0")
+    }
+    const status = spec.status ?? 500
+    if (!Number.isInteger(status) || status < 100 || status > 599) {
+      throw new Error(`Invalid fault status: ${String(spec.status)}`)
+    }
+    const times = spec.times ?? 1
+    const skip = spec.skip ?? 0
+    if (!(times >= 1 && skip >= 0)) throw new Error('A fault needs times >= 1 and skip >= 0')
+    this.#faults.push({ spec: { ...spec }, skipLeft: skip, timesLeft: times })
+  }
+
+  /** Disarms every fault. */
+  clear(): void {
+    this.#faults = []
+  }
+
+  /** The fault that fires for this request, if any; counts it against skip/times. */
+  take(method: string, path: string): FaultSpec | null {
+    for (const fault of this.#faults) {
+      if (!matches(fault.spec, method, path)) continue
+      // A fault still skipping lets the request past it, so a later fault may take it.
+      if (fault.skipLeft > 0) {
+        fault.skipLeft--
+        continue
+      }
+      fault.timesLeft--
+      if (fault.timesLeft === 0) this.#faults = this.#faults.filter((f) => f !== fault)
+      return fault.spec
+    }
+    return null
+  }
+}
+
+function matches(spec: FaultSpec, method: string, path: string): boolean {
+  if (spec.method !== undefined && spec.method.toUpperCase() !== method.toUpperCase()) return false
+  if (spec.path === undefined) return true
+  // search() ignores lastIndex, so a /g regex does not match only every other request.
+  return typeof spec.path === 'string' ? path.includes(spec.path) : path.search(spec.path) !== -1
+}
+
+/** Status, headers and ExceptionResponseDto body that a 'status' fault answers with. */
+export function faultReply(spec: FaultSpec): {
+  status: number
+  headers: Record<string, string>
+  body: Record<string, unknown>
+} {
+  const status = spec.status ?? 500
+  const headers: Record<string, string> = {}
+  if (spec.retryAfter !== undefined) headers['retry-after'] = spec.retryAfter
+  const message = STATUS_CODES[status] ?? 'Injected failure'
+  return { status, headers, body: { statusCode: status, message, code: CODES.injected } }
+}
