@@ -78335,10 +78335,15 @@ async function pushWithSession(ctx, records, api) {
     const { settings, logger } = ctx;
     const outcome = emptyOutcome(settings.mode, false);
     outcome.sessionId = settings.sessionId;
-    if (records.length === 0 && settings.mode === 'append') {
-        logger.info('No records to push; no session opened');
+    if (records.length === 0) {
         outcome.carried = 0;
         outcome.removed = 0;
+        if (settings.mode === 'append') {
+            logger.info('No records to push; no session opened');
+            return outcome;
+        }
+        // Drata refuses an empty upload, and an empty snapshot would delete the whole resource.
+        outcome.error = "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'.";
         return outcome;
     }
     const newIds = new Set(records.map((r) => r.id));
@@ -78351,8 +78356,6 @@ async function pushWithSession(ctx, records, api) {
         life.markStarted();
         const own = await uploadBatches(records, settings.batchSize, send, logger, 'Upload');
         outcome.batches += own.batches;
-        if (records.length === 0)
-            await send([], []); // replace with nothing: open an empty session
         fail(outcome, own.failures);
         const readStart = ctx.session.now();
         const requestsBefore = ctx.stats.requests;
@@ -78556,7 +78559,9 @@ function buildSummary(report, clean) {
     const o = report.outcome;
     const parts = [`## ${headline(report)}`];
     if (o.error)
-        parts.push(`> ${summary_escape(clean(o.error)).replace(/\n/g, '<br>')}`);
+        parts.push(`<pre>${summary_escape(clean(o.error))}</pre>`);
+    if (report.invalid)
+        return `${parts.join('\n\n')}\n`;
     const num = (n) => (n === null ? 'unknown (offline dry run)' : String(n));
     parts.push(table(['Mode', 'Session', 'Status', 'Pushed', 'Carried', 'Removed', 'Failed', 'Batches', 'Retries', 'Duration'], [[o.mode, o.sessionId ?? '—', o.sessionStatus, String(o.pushed), num(o.carried), num(o.removed), String(o.failed), String(o.batches), String(report.retries), `${(report.durationMs / 1000).toFixed(1)}s`]]));
     const perSource = new Map();
@@ -78579,6 +78584,8 @@ function buildSummary(report, clean) {
 }
 function headline(report) {
     const o = report.outcome;
+    if (report.invalid)
+        return '❌ Nothing was sent to Drata: fix the inputs or records below';
     if (o.dryRun) {
         return o.error
             ? `🔍 Dry run: a real run would fail`
@@ -78677,7 +78684,7 @@ async function main(env = process.env) {
     catch (error) {
         const outcome = emptyOutcome(settings?.mode ?? 'append', settings?.dryRun ?? false);
         outcome.error = error.message;
-        report = { outcome, records: [], requests: 0, retries: 0, durationMs: 0 };
+        report = { outcome, records: [], requests: 0, retries: 0, durationMs: 0, invalid: true };
     }
     finally {
         process.off('SIGTERM', onSignal);

@@ -16,10 +16,15 @@ export async function pushWithSession(ctx: PushContext, records: readonly Eviden
   const { settings, logger } = ctx
   const outcome = emptyOutcome(settings.mode, false)
   outcome.sessionId = settings.sessionId
-  if (records.length === 0 && settings.mode === 'append') {
-    logger.info('No records to push; no session opened')
+  if (records.length === 0) {
     outcome.carried = 0
     outcome.removed = 0
+    if (settings.mode === 'append') {
+      logger.info('No records to push; no session opened')
+      return outcome
+    }
+    // Drata refuses an empty upload, and an empty snapshot would delete the whole resource.
+    outcome.error = "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'."
     return outcome
   }
   const newIds = new Set(records.map((r) => r.id))
@@ -33,7 +38,6 @@ export async function pushWithSession(ctx: PushContext, records: readonly Eviden
     life.markStarted()
     const own = await uploadBatches(records, settings.batchSize, send, logger, 'Upload')
     outcome.batches += own.batches
-    if (records.length === 0) await send([], []) // replace with nothing: open an empty session
     fail(outcome, own.failures)
 
     const readStart = ctx.session.now()
