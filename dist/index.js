@@ -76580,8 +76580,8 @@ function parseYaml(text, where) {
     for (const doc of docs) {
         const problem = doc.errors[0];
         if (problem) {
-            const line = problem.linePos?.[0].line;
-            throw new Error(`${where}${line ? ` line ${line}` : ''}: not valid JSON or YAML (${firstLine(problem.message)})`);
+            // The parser's first line already says where ("… at line 3, column 1:").
+            throw new Error(`${where}: not valid JSON or YAML: ${firstLine(problem.message).replace(/:$/, '')}`);
         }
         const value = doc.toJS({ maxAliasCount: 100 });
         if (value === null || value === undefined)
@@ -78449,8 +78449,14 @@ async function cancel(ctx, outcome) {
         return;
     try {
         const status = await new session/* SessionLifecycle */.v(api, ctx.settings.sessionId, ctx.session).cancel();
-        outcome.sessionStatus = status === 'CANCELED' ? 'CANCELED' : 'IN_PROGRESS';
-        ctx.logger.info(`Session '${ctx.settings.sessionId}' cancelled; Drata's active data is unchanged`);
+        if (status === 'CANCELED') {
+            outcome.sessionStatus = 'CANCELED';
+            ctx.logger.info(`Session '${ctx.settings.sessionId}' cancelled; Drata's active data is unchanged`);
+        }
+        else {
+            outcome.sessionStatus = 'ACTIVE';
+            outcome.error += ` Session '${ctx.settings.sessionId}' had already been completed (${status}) before it could be cancelled.`;
+        }
     }
     catch (error) {
         outcome.sessionStatus = 'IN_PROGRESS';
@@ -78756,7 +78762,12 @@ async function post(env = process.env) {
                 maxRetries: 3,
                 waitMs: 0,
             }).cancel();
-            _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Session '${saved.sessionId}' was cancelled by the post step (status ${status}); the records of this run were not applied`);
+            if (status === 'CANCELED') {
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__.warning(`Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`);
+            }
+            else {
+                _actions_core__WEBPACK_IMPORTED_MODULE_0__.info(`Session '${saved.sessionId}' had already been completed (status ${status}); nothing to cancel`);
+            }
         }
         finally {
             await parts.close();
@@ -78836,7 +78847,10 @@ class SessionLifecycle {
     complete() {
         return this.act('complete', ['ACTIVE', 'ARCHIVED']);
     }
-    /** Cancels the session; resolves once Drata shows it CANCELED (or it never existed). */
+    /**
+     * Cancels the session; resolves to CANCELED once Drata shows it so (or it never existed), or
+     * to the status it had already reached if a complete went through first.
+     */
     cancel() {
         return this.act('cancel', ['CANCELED']);
     }
@@ -78866,6 +78880,11 @@ class SessionLifecycle {
             }
             if (done.includes(found.status)) {
                 this.deps.logger.info(`The ${action} of session '${this.sessionId}' had been applied (status ${found.status})`);
+                this.deps.memory.closed();
+                return found.status;
+            }
+            if (found.status !== 'IN_PROGRESS' && action === 'cancel') {
+                // Already finished the other way (completed before the cancel): nothing left to cancel.
                 this.deps.memory.closed();
                 return found.status;
             }

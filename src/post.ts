@@ -35,7 +35,11 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
         maxRetries: 3,
         waitMs: 0,
       }).cancel()
-      core.warning(`Session '${saved.sessionId}' was cancelled by the post step (status ${status}); the records of this run were not applied`)
+      if (status === 'CANCELED') {
+        core.warning(`Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`)
+      } else {
+        core.info(`Session '${saved.sessionId}' had already been completed (status ${status}); nothing to cancel`)
+      }
     } finally {
       await parts.close()
     }

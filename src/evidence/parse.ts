@@ -25,8 +25,8 @@ function parseYaml(text: string, where: string): JsonRecord[] {
   for (const doc of docs) {
     const problem = doc.errors[0]
     if (problem) {
-      const line = problem.linePos?.[0].line
-      throw new Error(`${where}${line ? ` line ${line}` : ''}: not valid JSON or YAML (${firstLine(problem.message)})`)
+      // The parser's first line already says where ("… at line 3, column 1:").
+      throw new Error(`${where}: not valid JSON or YAML: ${firstLine(problem.message).replace(/:$/, '')}`)
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 })
     if (value === null || value === undefined) continue

@@ -131,8 +131,13 @@ async function cancel(ctx: PushContext, outcome: PushOutcome): Promise<void> {
   if (!api) return
   try {
     const status = await new SessionLifecycle(api, ctx.settings.sessionId, ctx.session).cancel()
-    outcome.sessionStatus = status === 'CANCELED' ? 'CANCELED' : 'IN_PROGRESS'
-    ctx.logger.info(`Session '${ctx.settings.sessionId}' cancelled; Drata's active data is unchanged`)
+    if (status === 'CANCELED') {
+      outcome.sessionStatus = 'CANCELED'
+      ctx.logger.info(`Session '${ctx.settings.sessionId}' cancelled; Drata's active data is unchanged`)
+    } else {
+      outcome.sessionStatus = 'ACTIVE'
+      outcome.error += ` Session '${ctx.settings.sessionId}' had already been completed (${status}) before it could be cancelled.`
+    }
   } catch (error) {
     outcome.sessionStatus = 'IN_PROGRESS'
     outcome.error += ` Cancelling session '${ctx.settings.sessionId}' also failed (${(error as Error).message}); the post step will try again. Until then it stays IN_PROGRESS and the active data is unchanged.`

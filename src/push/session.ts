@@ -84,7 +84,10 @@ export class SessionLifecycle {
     return this.act('complete', ['ACTIVE', 'ARCHIVED'])
   }
 
-  /** Cancels the session; resolves once Drata shows it CANCELED (or it never existed). */
+  /**
+   * Cancels the session; resolves to CANCELED once Drata shows it so (or it never existed), or
+   * to the status it had already reached if a complete went through first.
+   */
   cancel(): Promise<SessionStatus> {
     return this.act('cancel', ['CANCELED'])
   }
@@ -113,6 +116,11 @@ export class SessionLifecycle {
       }
       if (done.includes(found.status)) {
         this.deps.logger.info(`The ${action} of session '${this.sessionId}' had been applied (status ${found.status})`)
+        this.deps.memory.closed()
+        return found.status
+      }
+      if (found.status !== 'IN_PROGRESS' && action === 'cancel') {
+        // Already finished the other way (completed before the cancel): nothing left to cancel.
         this.deps.memory.closed()
         return found.status
       }
