@@ -1,0 +1,50 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import { makeRecords, runAction, sandboxInputs, writes } from './harness.ts'
+
+let sandbox: Sandbox
+beforeEach(async () => {
+  sandbox = await startSandbox()
+})
+afterEach(async () => {
+  await sandbox.close()
+})
+
+describe('dry run', () => {
+  it('with a key reads the active data to plan, and sends no write', async () => {
+    sandbox.seed(1, 1, makeRecords(3, 'old'))
+    const before = JSON.stringify(sandbox.state())
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { 'dry-run': 'true', records: JSON.stringify([{ id: 'old-0001' }, ...makeRecords(14, 'new')]) }),
+    })
+    expect(result.code).toBe(0)
+    expect(sandbox.requests.length).toBeGreaterThan(0)
+    expect(writes(sandbox.requests)).toBe(0)
+    expect(JSON.stringify(sandbox.state())).toBe(before)
+    expect(result.outputs).toMatchObject({ 'dry-run': 'true', 'session-status': 'none', 'records-pushed': '0', 'records-carried': '2', 'records-removed': '0' })
+    expect(result.summary).toContain('🔍 Dry run: would push 15 records (append); nothing was sent')
+    expect(result.summary).toContain('Preview: first 10 of 15 records')
+    expect(result.summary).toContain('… and 5 more')
+    expect(result.savedState.session).toBeUndefined()
+  })
+
+  it('without a key plans offline and makes no request at all', async () => {
+    const result = await runAction({
+      inputs: { 'dry-run': 'true', records: '{"id":"a","note":"<b>escaped</b>"}', 'api-url': sandbox.url, collect: 'none' },
+    })
+    expect(result.code).toBe(0)
+    expect(sandbox.requests).toHaveLength(0)
+    expect(result.outputs['records-carried']).toBe('')
+    expect(result.summary).toContain('unknown (offline dry run)')
+    expect(result.summary).toContain('&lt;b&gt;escaped&lt;/b&gt;')
+  })
+
+  it('predicts the shrink guard of a replace and fails like the real run would', async () => {
+    sandbox.seed(1, 1, makeRecords(4))
+    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { 'dry-run': 'true', mode: 'replace', records: '{"id":"rec-0001"}' }) })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('A real run would fail: Replacing would remove 3 of the 4 active records')
+    expect(writes(sandbox.requests)).toBe(0)
+    expect(result.outputs['records-removed']).toBe('3')
+  })
+})
