@@ -76163,7 +76163,9 @@ function errorForStatus(status, body, op, context) {
 }
 /** Builds the error for a request that got no response (connection refused, reset, timeout). */
 function networkError(error, op, retries) {
-    const detail = error instanceof Error ? error.code || error.message : String(error);
+    const detail = error instanceof Error
+        ? error.code || error.message
+        : String(error);
     return new ApiError(`Could not reach Drata to ${op.what} (${detail}) after ${retries} retries. Check the runner's network access to Drata and 'region'/'api-url'.`, 0, true, '', { cause: error });
 }
 function serverMessage(body) {
@@ -76319,7 +76321,12 @@ function buildApi(config) {
     const pacer = new drata_pacer/* Pacer */._({ sleep: config.sleep });
     const client = new DrataClient({ ...config, pacer });
     // Cleanup must finish before the runner kills the job: few retries.
-    const cleanup = new DrataClient({ ...config, pacer, signal: undefined, maxRetries: Math.min(config.maxRetries, 2) });
+    const cleanup = new DrataClient({
+        ...config,
+        pacer,
+        signal: undefined,
+        maxRetries: Math.min(config.maxRetries, 2),
+    });
     return {
         api: new records/* RecordsApi */.f8(client, config.ref),
         cleanupApi: new records/* RecordsApi */.f8(cleanup, config.ref),
@@ -76413,8 +76420,13 @@ class RecordsApi {
     }
     /** Pages through records: the active data, or one session's records when `sessionId` is set. */
     async *records(query = {}) {
-        const what = query.sessionId ? `list the records of session ${query.sessionId}` : 'list the active records';
-        yield* this.pages(`${this.base}/records`, query, { what, permission: 'custom-connections-get' });
+        const what = query.sessionId
+            ? `list the records of session ${query.sessionId}`
+            : 'list the active records';
+        yield* this.pages(`${this.base}/records`, query, {
+            what,
+            permission: 'custom-connections-get',
+        });
     }
     /** Counts a session's records, using totalCount when Drata gives it and paging otherwise. */
     async countSessionRecords(sessionId) {
@@ -76422,7 +76434,10 @@ class RecordsApi {
             method: 'GET',
             path: `${this.base}/records`,
             query: { sessionId, size: 1, includeTotalCount: true },
-            op: { what: `count the records of session ${sessionId}`, permission: 'custom-connections-get' },
+            op: {
+                what: `count the records of session ${sessionId}`,
+                permission: 'custom-connections-get',
+            },
             retry: 'idempotent',
         });
         if (typeof first.pagination.totalCount === 'number')
@@ -76479,7 +76494,13 @@ class RecordsApi {
         });
     }
     async bulk(path, records, op) {
-        const body = await this.client.request({ method: 'POST', path, body: { data: records }, op, retry: 'idempotent' });
+        const body = await this.client.request({
+            method: 'POST',
+            path,
+            body: { data: records },
+            op,
+            retry: 'idempotent',
+        });
         // An array request is answered per item; anything else cannot prove what was stored.
         return Array.isArray(body) ? body : [];
     }
@@ -76500,7 +76521,7 @@ class RecordsApi {
 }
 /** The error message of a rejected bulk item, whichever of Drata's two shapes it uses. */
 function itemErrorMessage(item) {
-    return item.error?.message ?? item.error?.error?.message ?? `status ${item.statusCode ?? 'missing'}`;
+    return (item.error?.message ?? item.error?.error?.message ?? `status ${item.statusCode ?? 'missing'}`);
 }
 
 
@@ -76960,7 +76981,12 @@ var pacer = __nccwpck_require__(7533);
 const SCHEMA_VERSION = 1;
 /** Adds the fields every collector record carries, so a Drata custom test can rely on them. */
 function stamp(collector, input, record) {
-    return { ...record, collector, schemaVersion: SCHEMA_VERSION, collectedAt: input.now.toISOString() };
+    return {
+        ...record,
+        collector,
+        schemaVersion: SCHEMA_VERSION,
+        collectedAt: input.now.toISOString(),
+    };
 }
 /** `<owner>/<repo>`, or throws when the runner did not say which repository this is. */
 function repoSlug(run) {
@@ -77974,7 +78000,11 @@ async function readRecordFiles(patterns, workspace) {
     const negations = patterns.filter((p) => p.startsWith('!'));
     const files = new Set();
     for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-        const matched = await glob([pattern, ...negations], { cwd: workspace, onlyFiles: true, expandDirectories: false });
+        const matched = await glob([pattern, ...negations], {
+            cwd: workspace,
+            onlyFiles: true,
+            expandDirectories: false,
+        });
         if (matched.length === 0)
             throw new Error(`'records-file' pattern '${pattern}' matched no file in ${workspace}`);
         for (const file of matched)
@@ -78013,7 +78043,11 @@ function assembleRecords(sources) {
         records.forEach((record, index) => {
             const where = `${source} record ${index + 1}`;
             const raw = record[idField];
-            const id = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : '';
+            const id = typeof raw === 'number' && Number.isFinite(raw)
+                ? String(raw)
+                : typeof raw === 'string'
+                    ? raw.trim()
+                    : '';
             if (id === '') {
                 problems.push(`${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`);
                 return;
@@ -78105,7 +78139,11 @@ async function gatherEvidence(settings, env, now) {
     if (settings.collect.length > 0) {
         const run = readRunContext(env);
         for (const name of settings.collect) {
-            sources.push({ source: `collector:${name}`, records: await COLLECTOR_REGISTRY[name]({ run, now }), idField: 'id' });
+            sources.push({
+                source: `collector:${name}`,
+                records: await COLLECTOR_REGISTRY[name]({ run, now }),
+                idField: 'id',
+            });
         }
     }
     return assembleRecords(sources);
@@ -78146,7 +78184,12 @@ async function readActive(api) {
 /** Plans `append`: carry forward what this run does not replace, minus records past retention. */
 function planAppend(active, newIds, retentionDays, now) {
     const cutoff = retentionDays > 0 ? now - retentionDays * DAY_MS : Number.NEGATIVE_INFINITY;
-    const plan = { activeCount: active.length, carried: [], removed: 0, carriedUpdatedAt: new Map() };
+    const plan = {
+        activeCount: active.length,
+        carried: [],
+        removed: 0,
+        carriedUpdatedAt: new Map(),
+    };
     for (const record of active) {
         if (newIds.has(record.id))
             continue; // the new version wins
@@ -78288,7 +78331,11 @@ function checkItems(ids, items) {
             failures.push({ id, status, message: (0,records/* itemErrorMessage */.$W)(item) });
         }
         else if (echoedId(item) !== undefined && echoedId(item) !== id) {
-            failures.push({ id, status, message: `Drata answered for record '${echoedId(item)}' in its place` });
+            failures.push({
+                id,
+                status,
+                message: `Drata answered for record '${echoedId(item)}' in its place`,
+            });
         }
     });
     return failures;
@@ -78343,7 +78390,8 @@ async function pushWithSession(ctx, records, api) {
             return outcome;
         }
         // Drata refuses an empty upload, and an empty snapshot would delete the whole resource.
-        outcome.error = "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'.";
+        outcome.error =
+            "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'.";
         return outcome;
     }
     const newIds = new Set(records.map((r) => r.id));
@@ -78364,6 +78412,7 @@ async function pushWithSession(ctx, records, api) {
             : planReplace(await readActive(api), newIds);
         outcome.removed = plan.removed;
         outcome.carried = 0;
+        logger.info(`Drata holds ${plan.activeCount} active records; ${settings.mode === 'append' ? `carrying ${plan.carried.length} forward, ` : ''}completing will remove ${plan.removed}`);
         const shrink = settings.mode === 'replace' ? shrinkProblem(plan, settings.allowShrink) : undefined;
         if (shrink)
             throw new PushFailed(shrink);
@@ -78381,13 +78430,19 @@ async function pushWithSession(ctx, records, api) {
                 outcome.carried += fresh;
                 expected += fresh;
             }
-            outcome.carryCost = { records: outcome.carried, requests: ctx.stats.requests - requestsBefore, ms: ctx.session.now() - readStart };
+            outcome.carryCost = {
+                records: outcome.carried,
+                requests: ctx.stats.requests - requestsBefore,
+                ms: ctx.session.now() - readStart,
+            };
         }
         await verifyCount(api, settings.sessionId, expected);
+        logger.info(`Session '${settings.sessionId}' holds all ${expected} records; completing it`);
         outcome.sessionStatus = (await life.complete()) === 'CANCELED' ? 'CANCELED' : 'ACTIVE';
         if (outcome.sessionStatus !== 'ACTIVE')
             throw new PushFailed(`Session '${settings.sessionId}' ended ${outcome.sessionStatus} instead of ACTIVE`);
         outcome.pushed = records.length;
+        logger.info(`Session '${settings.sessionId}' is ACTIVE: Drata now holds exactly the ${expected} records it staged`);
         return outcome;
     }
     catch (error) {
@@ -78502,7 +78557,9 @@ function push(ctx, records) {
         return planDryRun(ctx, records, ctx.api);
     if (!ctx.api)
         throw new Error('No Drata client: api-key, connection-id and resource-id are required outside a dry run');
-    return ctx.settings.mode === 'upsert' ? pushUpsert(ctx, records, ctx.api) : pushWithSession(ctx, records, ctx.api);
+    return ctx.settings.mode === 'upsert'
+        ? pushUpsert(ctx, records, ctx.api)
+        : pushWithSession(ctx, records, ctx.api);
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -78565,11 +78622,35 @@ function buildSummary(report, clean) {
     const o = report.outcome;
     const parts = [`## ${headline(report)}`];
     if (o.error)
-        parts.push(`<pre>${summary_escape(clean(o.error))}</pre>`);
+        parts.push(`<pre>${escapeHtml(clean(o.error))}</pre>`);
     if (report.invalid)
         return `${parts.join('\n\n')}\n`;
     const num = (n) => (n === null ? 'unknown (offline dry run)' : String(n));
-    parts.push(table(['Mode', 'Session', 'Status', 'Pushed', 'Carried', 'Removed', 'Failed', 'Batches', 'Retries', 'Duration'], [[o.mode, o.sessionId ?? '—', o.sessionStatus, String(o.pushed), num(o.carried), num(o.removed), String(o.failed), String(o.batches), String(report.retries), `${(report.durationMs / 1000).toFixed(1)}s`]]));
+    parts.push(table([
+        'Mode',
+        'Session',
+        'Status',
+        'Pushed',
+        'Carried',
+        'Removed',
+        'Failed',
+        'Batches',
+        'Retries',
+        'Duration',
+    ], [
+        [
+            o.mode,
+            o.sessionId ?? '—',
+            o.sessionStatus,
+            String(o.pushed),
+            num(o.carried),
+            num(o.removed),
+            String(o.failed),
+            String(o.batches),
+            String(report.retries),
+            `${(report.durationMs / 1000).toFixed(1)}s`,
+        ],
+    ]));
     const perSource = new Map();
     for (const r of report.records)
         perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1);
@@ -78580,13 +78661,19 @@ function buildSummary(report, clean) {
         const shown = o.failures.slice(0, MAX_FAILURE_ROWS);
         parts.push(`### Rejected records (${o.failures.length}${o.failures.length > shown.length ? `, first ${shown.length} shown` : ''})`, table(['Record id', 'Status', 'Message'], shown.map((f) => [f.id, String(f.status), clean(f.message)])));
     }
-    if (o.carryCost && o.carryCost.records > 0) {
-        const perK = (x) => ((x * 1000) / o.carryCost.records).toFixed(1);
-        parts.push(`Carry-forward: ${o.carryCost.records} records in ${o.carryCost.requests} requests and ${(o.carryCost.ms / 1000).toFixed(1)}s (${perK(o.carryCost.requests)} requests and ${(Number(perK(o.carryCost.ms)) / 1000).toFixed(2)}s per 1,000). Mode \`upsert\` avoids this cost but is not atomic.`);
-    }
+    if (o.carryCost && o.carryCost.records > 0)
+        parts.push(carryCost(o.carryCost));
     if (o.dryRun)
         parts.push(preview(report, clean));
     return `${parts.join('\n\n')}\n`;
+}
+function carryCost(cost) {
+    const line = `Carry-forward: ${cost.records} records kept in ${cost.requests} requests and ${(cost.ms / 1000).toFixed(1)}s`;
+    // Per-1,000 figures from a handful of records would be noise.
+    const perK = cost.records >= 100
+        ? ` (${((cost.requests * 1000) / cost.records).toFixed(1)} requests and ${(cost.ms / cost.records).toFixed(2)}s per 1,000)`
+        : '';
+    return `${line}${perK}. Mode \`upsert\` avoids this cost but is not atomic.`;
 }
 function headline(report) {
     const o = report.outcome;
@@ -78598,7 +78685,9 @@ function headline(report) {
             : `🔍 Dry run: would push ${report.records.length} records (${o.mode}); nothing was sent`;
     }
     if (o.error) {
-        const where = o.sessionStatus === 'CANCELED' ? `session ${o.sessionId} cancelled, Drata's active data unchanged` : o.sessionStatus;
+        const where = o.sessionStatus === 'CANCELED'
+            ? `session ${o.sessionId} cancelled, Drata's active data unchanged`
+            : o.sessionStatus;
         return `❌ Drata evidence push failed (${o.mode}${o.mode === 'upsert' ? '' : `: ${where}`})`;
     }
     return `✅ Drata evidence pushed: ${o.pushed} records (${o.mode}${o.sessionId ? `, session ${o.sessionId} ${o.sessionStatus}` : ''})`;
@@ -78607,17 +78696,21 @@ function preview(report, clean) {
     const shown = report.records.slice(0, PREVIEW_RECORDS);
     const lines = shown.map((r) => {
         const json = JSON.stringify(r.data);
-        return summary_escape(clean(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json));
+        return escapeHtml(clean(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json));
     });
-    const more = report.records.length > shown.length ? `\n… and ${report.records.length - shown.length} more` : '';
+    const more = report.records.length > shown.length
+        ? `\n… and ${report.records.length - shown.length} more`
+        : '';
     return `<details><summary>Preview: first ${shown.length} of ${report.records.length} records</summary>\n\n<pre>${lines.join('\n')}${more}</pre>\n\n</details>`;
 }
 function table(head, rows) {
-    const th = head.map((h) => `<th>${summary_escape(h)}</th>`).join('');
-    const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${summary_escape(c)}</td>`).join('')}</tr>`).join('\n');
+    const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+    const trs = rows
+        .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+        .join('\n');
     return `<table>\n<tr>${th}</tr>\n${trs}\n</table>`;
 }
-function summary_escape(text) {
+function escapeHtml(text) {
     return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -78643,20 +78736,45 @@ async function run(settings, env, signal) {
     const sleep = (ms) => (0,pacer/* realSleep */.u)(ms, signal);
     const { connectionId, resourceId } = settings;
     const parts = settings.apiKey && connectionId && resourceId
-        ? (0,factory/* buildApi */.l)({ ...settings, timeoutMs: settings.requestTimeoutMs, logger: core, ref: { connectionId, resourceId }, signal, sleep })
+        ? (0,factory/* buildApi */.l)({
+            ...settings,
+            timeoutMs: settings.requestTimeoutMs,
+            logger: core,
+            ref: { connectionId, resourceId },
+            signal,
+            sleep,
+        })
         : undefined;
     try {
-        const memory = (0,state/* stateMemory */.Vw)({ connectionId: connectionId ?? 0, resourceId: resourceId ?? 0, baseUrl: settings.baseUrl, region: settings.region });
+        const memory = (0,state/* stateMemory */.Vw)({
+            connectionId: connectionId ?? 0,
+            resourceId: resourceId ?? 0,
+            baseUrl: settings.baseUrl,
+            region: settings.region,
+        });
         const outcome = await core.group('Push to Drata', () => push({
             settings,
             api: parts?.api,
             cleanupApi: parts?.cleanupApi,
             stats: parts?.client.stats ?? { requests: 0, retries: 0 },
             logger: core,
-            session: { logger: core, sleep, now: Date.now, memory, maxRetries: settings.maxRetries, waitMs: settings.sessionWaitMs },
+            session: {
+                logger: core,
+                sleep,
+                now: Date.now,
+                memory,
+                maxRetries: settings.maxRetries,
+                waitMs: settings.sessionWaitMs,
+            },
         }, records));
         const stats = parts?.client.stats ?? { requests: 0, retries: 0 };
-        return { outcome, records, requests: stats.requests, retries: stats.retries, durationMs: Date.now() - started };
+        return {
+            outcome,
+            records,
+            requests: stats.requests,
+            retries: stats.retries,
+            durationMs: Date.now() - started,
+        };
     }
     finally {
         await parts?.close();
@@ -78888,7 +79006,9 @@ class SessionLifecycle {
                 this.deps.memory.closed();
                 return found.status;
             }
-            if (found.status !== 'IN_PROGRESS' || failure.status === 422 || attempt >= this.deps.maxRetries) {
+            if (found.status !== 'IN_PROGRESS' ||
+                failure.status === 422 ||
+                attempt >= this.deps.maxRetries) {
                 throw new SessionError(`Could not ${action} session '${this.sessionId}' (now ${found.status}): ${failure.message}`);
             }
             const delay = (0,_drata_retry_js__WEBPACK_IMPORTED_MODULE_1__/* .backoffDelay */ .EY)(attempt, this.deps.random);

@@ -8,7 +8,17 @@ const fresh = mkdtempSync(path.join(tmpdir(), 'dist-check-'))
 try {
   execFileSync(
     process.execPath,
-    ['node_modules/@vercel/ncc/dist/ncc/cli.js', 'build', 'src/index.ts', '-o', fresh, '--source-map', '--license', 'licenses.txt', '--quiet'],
+    [
+      'node_modules/@vercel/ncc/dist/ncc/cli.js',
+      'build',
+      'src/index.ts',
+      '-o',
+      fresh,
+      '--source-map',
+      '--license',
+      'licenses.txt',
+      '--quiet',
+    ],
     { stdio: 'inherit' },
   )
   const names = new Set([...readdirSync('dist'), ...readdirSync(fresh)])
@@ -20,7 +30,9 @@ try {
     }
   })
   if (stale.length > 0) {
-    console.error(`dist/ is stale (${stale.join(', ')} differ from a fresh build). Run 'npm run build' and commit dist/.`)
+    console.error(
+      `dist/ is stale (${stale.join(', ')} differ from a fresh build). Run 'npm run build' and commit dist/.`,
+    )
     process.exit(1)
   }
   console.log('dist/ matches a fresh build')

@@ -67,7 +67,9 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const dryRun = p.bool(INPUT.dryRun, false)
   const apiKey = read(INPUT.apiKey)
   if (!apiKey && !dryRun) {
-    problems.push(`'${INPUT.apiKey}' is required (a Drata API key, e.g. \${{ secrets.DRATA_API_KEY }}) unless 'dry-run' is true`)
+    problems.push(
+      `'${INPUT.apiKey}' is required (a Drata API key, e.g. \${{ secrets.DRATA_API_KEY }}) unless 'dry-run' is true`,
+    )
   }
   const region = p.oneOf(INPUT.region, Object.keys(REGIONS) as Region[], 'us')
   const baseUrl = p.baseUrl(REGIONS[region])
@@ -83,7 +85,9 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const batchSize = p.intInRange(INPUT.batchSize, 100, 1, 500)
   const retentionDays = p.intInRange(INPUT.retentionDays, 0, 0, 36_500)
   if (retentionDays > 0 && mode !== 'append') {
-    problems.push(`'${INPUT.retentionDays}' applies only to mode 'append' (got mode '${mode}'); remove it or set it to 0`)
+    problems.push(
+      `'${INPUT.retentionDays}' applies only to mode 'append' (got mode '${mode}'); remove it or set it to 0`,
+    )
   }
   const allowShrink = p.bool(INPUT.allowShrink, false)
   if (allowShrink && mode !== 'replace') {
@@ -157,7 +161,10 @@ class Parser {
   positiveInt(name: string, required: boolean): number | undefined {
     const raw = this.read(name)
     if (raw === '') {
-      if (required) this.problems.push(`'${name}' is required: the positive integer id shown in Drata for the Custom Connection`)
+      if (required)
+        this.problems.push(
+          `'${name}' is required: the positive integer id shown in Drata for the Custom Connection`,
+        )
       return undefined
     }
     const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN
@@ -173,7 +180,9 @@ class Parser {
     try {
       url = new URL(raw)
     } catch {
-      this.problems.push(`'${INPUT.apiUrl}' must be an absolute URL such as https://public-api.drata.com/public/v2 (got '${raw}')`)
+      this.problems.push(
+        `'${INPUT.apiUrl}' must be an absolute URL such as https://public-api.drata.com/public/v2 (got '${raw}')`,
+      )
       return regionUrl
     }
     if (url.username || url.password || url.search || url.hash) {
@@ -182,7 +191,9 @@ class Parser {
     }
     const loopback = LOOPBACK_HOSTS.has(url.hostname) || /^127(\.\d{1,3}){3}$/.test(url.hostname)
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-      this.problems.push(`'${INPUT.apiUrl}' must use https (plain http is allowed only for loopback hosts such as 127.0.0.1; got '${raw}')`)
+      this.problems.push(
+        `'${INPUT.apiUrl}' must use https (plain http is allowed only for loopback hosts such as 127.0.0.1; got '${raw}')`,
+      )
       return regionUrl
     }
     return url.toString().replace(/\/+$/, '')
@@ -192,11 +203,15 @@ class Parser {
     const raw = this.read(INPUT.sessionId)
     if (raw === '') {
       if (env.GITHUB_RUN_ID) return `gh-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT || '1'}`
-      this.problems.push(`'${INPUT.sessionId}' is required outside GitHub Actions (GITHUB_RUN_ID is not set)`)
+      this.problems.push(
+        `'${INPUT.sessionId}' is required outside GitHub Actions (GITHUB_RUN_ID is not set)`,
+      )
       return ''
     }
     if (SESSION_ID.test(raw)) return raw
-    this.problems.push(`'${INPUT.sessionId}' must be 3 to 64 characters of letters, digits, '-' or '_' (got '${raw}')`)
+    this.problems.push(
+      `'${INPUT.sessionId}' must be 3 to 64 characters of letters, digits, '-' or '_' (got '${raw}')`,
+    )
     return ''
   }
 
@@ -206,7 +221,9 @@ class Parser {
     try {
       return parseRecords(raw, 'yaml', `'${INPUT.records}'`).filter(isPlainObject)
     } catch (error) {
-      this.problems.push(`${(error as Error).message} (inline JSON or YAML: one object or an array of objects)`)
+      this.problems.push(
+        `${(error as Error).message} (inline JSON or YAML: one object or an array of objects)`,
+      )
       return []
     }
   }
@@ -216,23 +233,31 @@ class Parser {
     for (const pattern of patterns) {
       const negated = pattern.startsWith('!') ? pattern.slice(1) : pattern
       if (path.isAbsolute(negated) || negated.split(/[\\/]/).includes('..')) {
-        this.problems.push(`'${name}' patterns must be relative paths inside GITHUB_WORKSPACE (got '${pattern}')`)
+        this.problems.push(
+          `'${name}' patterns must be relative paths inside GITHUB_WORKSPACE (got '${pattern}')`,
+        )
       }
     }
     return patterns
   }
 
   collectors(): CollectorName[] {
-    const names = splitList(this.read(INPUT.collect) || 'auto', /[,\r\n]+/).map((n) => n.toLowerCase())
+    const names = splitList(this.read(INPUT.collect) || 'auto', /[,\r\n]+/).map((n) =>
+      n.toLowerCase(),
+    )
     if (names.includes('none')) {
-      if (names.length > 1) this.problems.push(`'${INPUT.collect}': 'none' cannot be combined with other collectors`)
+      if (names.length > 1)
+        this.problems.push(`'${INPUT.collect}': 'none' cannot be combined with other collectors`)
       return []
     }
     const chosen = new Set<CollectorName>()
     for (const name of names) {
       if (name === 'auto') for (const c of AUTO_COLLECTORS) chosen.add(c)
       else if ((COLLECTORS as readonly string[]).includes(name)) chosen.add(name as CollectorName)
-      else this.problems.push(`'${INPUT.collect}' has unknown collector '${name}'; expected auto, none or any of ${COLLECTORS.join(', ')}`)
+      else
+        this.problems.push(
+          `'${INPUT.collect}' has unknown collector '${name}'; expected auto, none or any of ${COLLECTORS.join(', ')}`,
+        )
     }
     return [...chosen]
   }

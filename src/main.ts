@@ -14,18 +14,36 @@ import type { Settings } from './settings.js'
 import { stateMemory } from './state.js'
 
 /** collect → push → report, for settings already validated. Drata failures land in the report. */
-export async function run(settings: Settings, env: NodeJS.ProcessEnv, signal: AbortSignal): Promise<RunReport> {
+export async function run(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  signal: AbortSignal,
+): Promise<RunReport> {
   const started = Date.now()
-  const records: EvidenceRecord[] = await core.group('Collect evidence', () => gatherEvidence(settings, env, new Date(started)))
+  const records: EvidenceRecord[] = await core.group('Collect evidence', () =>
+    gatherEvidence(settings, env, new Date(started)),
+  )
   core.info(`${records.length} records gathered`)
   const sleep = (ms: number) => realSleep(ms, signal)
   const { connectionId, resourceId } = settings
   const parts =
     settings.apiKey && connectionId && resourceId
-      ? buildApi({ ...settings, timeoutMs: settings.requestTimeoutMs, logger: core, ref: { connectionId, resourceId }, signal, sleep })
+      ? buildApi({
+          ...settings,
+          timeoutMs: settings.requestTimeoutMs,
+          logger: core,
+          ref: { connectionId, resourceId },
+          signal,
+          sleep,
+        })
       : undefined
   try {
-    const memory = stateMemory({ connectionId: connectionId ?? 0, resourceId: resourceId ?? 0, baseUrl: settings.baseUrl, region: settings.region })
+    const memory = stateMemory({
+      connectionId: connectionId ?? 0,
+      resourceId: resourceId ?? 0,
+      baseUrl: settings.baseUrl,
+      region: settings.region,
+    })
     const outcome = await core.group('Push to Drata', () =>
       push(
         {
@@ -34,13 +52,26 @@ export async function run(settings: Settings, env: NodeJS.ProcessEnv, signal: Ab
           cleanupApi: parts?.cleanupApi,
           stats: parts?.client.stats ?? { requests: 0, retries: 0 },
           logger: core,
-          session: { logger: core, sleep, now: Date.now, memory, maxRetries: settings.maxRetries, waitMs: settings.sessionWaitMs },
+          session: {
+            logger: core,
+            sleep,
+            now: Date.now,
+            memory,
+            maxRetries: settings.maxRetries,
+            waitMs: settings.sessionWaitMs,
+          },
         },
         records,
       ),
     )
     const stats = parts?.client.stats ?? { requests: 0, retries: 0 }
-    return { outcome, records, requests: stats.requests, retries: stats.retries, durationMs: Date.now() - started }
+    return {
+      outcome,
+      records,
+      requests: stats.requests,
+      retries: stats.retries,
+      durationMs: Date.now() - started,
+    }
   } finally {
     await parts?.close()
   }

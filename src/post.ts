@@ -15,7 +15,9 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       core.info('No Drata session was left open')
       return
     }
-    core.info(`Session '${saved.sessionId}' was left open by the main step; cancelling it so Drata's active data stays unchanged`)
+    core.info(
+      `Session '${saved.sessionId}' was left open by the main step; cancelling it so Drata's active data stays unchanged`,
+    )
     const parts = buildApi({
       baseUrl: saved.baseUrl,
       apiKey,
@@ -36,14 +38,20 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
         waitMs: 0,
       }).cancel()
       if (status === 'CANCELED') {
-        core.warning(`Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`)
+        core.warning(
+          `Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`,
+        )
       } else {
-        core.info(`Session '${saved.sessionId}' had already been completed (status ${status}); nothing to cancel`)
+        core.info(
+          `Session '${saved.sessionId}' had already been completed (status ${status}); nothing to cancel`,
+        )
       }
     } finally {
       await parts.close()
     }
   } catch (error) {
-    core.warning(`Could not cancel the open Drata session: ${redact((error as Error).message, [apiKey])}. Cancel it in Drata or let the next run wait for it.`)
+    core.warning(
+      `Could not cancel the open Drata session: ${redact((error as Error).message, [apiKey])}. Cancel it in Drata or let the next run wait for it.`,
+    )
   }
 }

@@ -1,5 +1,11 @@
 import { Agent, type Dispatcher, request } from 'undici'
-import { ApiError, errorForStatus, isRetryableStatus, networkError, type Operation } from './errors.js'
+import {
+  type ApiError,
+  errorForStatus,
+  isRetryableStatus,
+  networkError,
+  type Operation,
+} from './errors.js'
 import { Pacer, realSleep, type Sleep } from './pacer.js'
 import { backoffDelay, parseRetryAfter } from './retry.js'
 

@@ -81,7 +81,10 @@ export function errorForStatus(
 
 /** Builds the error for a request that got no response (connection refused, reset, timeout). */
 export function networkError(error: unknown, op: Operation, retries: number): ApiError {
-  const detail = error instanceof Error ? (error as Error & { code?: string }).code || error.message : String(error)
+  const detail =
+    error instanceof Error
+      ? (error as Error & { code?: string }).code || error.message
+      : String(error)
   return new ApiError(
     `Could not reach Drata to ${op.what} (${detail}) after ${retries} retries. Check the runner's network access to Drata and 'region'/'api-url'.`,
     0,

@@ -30,7 +30,12 @@ export function buildApi(config: ApiConfig): ApiParts {
   const pacer = new Pacer({ sleep: config.sleep })
   const client = new DrataClient({ ...config, pacer })
   // Cleanup must finish before the runner kills the job: few retries.
-  const cleanup = new DrataClient({ ...config, pacer, signal: undefined, maxRetries: Math.min(config.maxRetries, 2) })
+  const cleanup = new DrataClient({
+    ...config,
+    pacer,
+    signal: undefined,
+    maxRetries: Math.min(config.maxRetries, 2),
+  })
   return {
     api: new RecordsApi(client, config.ref),
     cleanupApi: new RecordsApi(cleanup, config.ref),

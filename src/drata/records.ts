@@ -56,9 +56,16 @@ export class RecordsApi {
   }
 
   /** Pages through records: the active data, or one session's records when `sessionId` is set. */
-  async *records(query: { sessionId?: string; sort?: 'createdAt' | 'updatedAt'; sortDir?: 'ASC' | 'DESC' } = {}): AsyncGenerator<DrataRecord[]> {
-    const what = query.sessionId ? `list the records of session ${query.sessionId}` : 'list the active records'
-    yield* this.pages<DrataRecord>(`${this.base}/records`, query, { what, permission: 'custom-connections-get' })
+  async *records(
+    query: { sessionId?: string; sort?: 'createdAt' | 'updatedAt'; sortDir?: 'ASC' | 'DESC' } = {},
+  ): AsyncGenerator<DrataRecord[]> {
+    const what = query.sessionId
+      ? `list the records of session ${query.sessionId}`
+      : 'list the active records'
+    yield* this.pages<DrataRecord>(`${this.base}/records`, query, {
+      what,
+      permission: 'custom-connections-get',
+    })
   }
 
   /** Counts a session's records, using totalCount when Drata gives it and paging otherwise. */
@@ -67,7 +74,10 @@ export class RecordsApi {
       method: 'GET',
       path: `${this.base}/records`,
       query: { sessionId, size: 1, includeTotalCount: true },
-      op: { what: `count the records of session ${sessionId}`, permission: 'custom-connections-get' },
+      op: {
+        what: `count the records of session ${sessionId}`,
+        permission: 'custom-connections-get',
+      },
       retry: 'idempotent',
     })
     if (typeof first.pagination.totalCount === 'number') return first.pagination.totalCount
@@ -77,7 +87,11 @@ export class RecordsApi {
   }
 
   /** Uploads records into a session (creating it IN_PROGRESS on first use). */
-  uploadToSession(sessionId: string, records: readonly Record<string, unknown>[], ids: readonly string[]): Promise<ItemResult[]> {
+  uploadToSession(
+    sessionId: string,
+    records: readonly Record<string, unknown>[],
+    ids: readonly string[],
+  ): Promise<ItemResult[]> {
     return this.bulk(`${this.base}/sessions/${encodeURIComponent(sessionId)}`, records, {
       what: `upload records to session ${sessionId}`,
       permission: 'custom-connections-data-post',
@@ -86,7 +100,10 @@ export class RecordsApi {
   }
 
   /** Upserts records straight into the active data (no session). */
-  upsert(records: readonly Record<string, unknown>[], ids: readonly string[]): Promise<ItemResult[]> {
+  upsert(
+    records: readonly Record<string, unknown>[],
+    ids: readonly string[],
+  ): Promise<ItemResult[]> {
     return this.bulk(`${this.base}/records`, records, {
       what: 'upsert records',
       permission: 'custom-connections-data-post',
@@ -115,12 +132,16 @@ export class RecordsApi {
   /** Sessions of other runs that are IN_PROGRESS (Drata allows one per resource). */
   async otherSessionsInProgress(sessionId: string): Promise<SessionInfo[]> {
     const found: SessionInfo[] = []
-    for await (const page of this.sessions('IN_PROGRESS')) found.push(...page.filter((s) => s.sessionId !== sessionId))
+    for await (const page of this.sessions('IN_PROGRESS'))
+      found.push(...page.filter((s) => s.sessionId !== sessionId))
     return found
   }
 
   /** Completes or cancels a session. Not retried on ambiguous failures: see push/session.ts. */
-  sessionAction(sessionId: string, action: 'complete' | 'cancel'): Promise<{ status?: SessionStatus }> {
+  sessionAction(
+    sessionId: string,
+    action: 'complete' | 'cancel',
+  ): Promise<{ status?: SessionStatus }> {
     return this.client.request({
       method: 'POST',
       path: `${this.base}/sessions/${encodeURIComponent(sessionId)}/actions`,
@@ -130,13 +151,27 @@ export class RecordsApi {
     })
   }
 
-  private async bulk(path: string, records: readonly Record<string, unknown>[], op: Operation): Promise<ItemResult[]> {
-    const body = await this.client.request<unknown>({ method: 'POST', path, body: { data: records }, op, retry: 'idempotent' })
+  private async bulk(
+    path: string,
+    records: readonly Record<string, unknown>[],
+    op: Operation,
+  ): Promise<ItemResult[]> {
+    const body = await this.client.request<unknown>({
+      method: 'POST',
+      path,
+      body: { data: records },
+      op,
+      retry: 'idempotent',
+    })
     // An array request is answered per item; anything else cannot prove what was stored.
     return Array.isArray(body) ? (body as ItemResult[]) : []
   }
 
-  private async *pages<T>(path: string, query: Record<string, string | undefined>, op: Operation): AsyncGenerator<T[]> {
+  private async *pages<T>(
+    path: string,
+    query: Record<string, string | undefined>,
+    op: Operation,
+  ): AsyncGenerator<T[]> {
     let cursor: string | undefined
     do {
       const page = await this.client.request<Page<T>>({
@@ -154,5 +189,7 @@ export class RecordsApi {
 
 /** The error message of a rejected bulk item, whichever of Drata's two shapes it uses. */
 export function itemErrorMessage(item: ItemResult): string {
-  return item.error?.message ?? item.error?.error?.message ?? `status ${item.statusCode ?? 'missing'}`
+  return (
+    item.error?.message ?? item.error?.error?.message ?? `status ${item.statusCode ?? 'missing'}`
+  )
 }

@@ -25,7 +25,8 @@ export function backoffDelay(attempt: number, random: () => number = Math.random
 export function parseRetryAfter(header: string | undefined, now: number): number | undefined {
   if (!header) return undefined
   const value = header.trim()
-  if (/^\d+(\.\d+)?$/.test(value)) return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000))
+  if (/^\d+(\.\d+)?$/.test(value))
+    return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000))
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now))

@@ -15,12 +15,24 @@ export interface CollectorInput {
 export type Collector = (input: CollectorInput) => Promise<JsonRecord[]>
 
 /** Adds the fields every collector record carries, so a Drata custom test can rely on them. */
-export function stamp(collector: string, input: CollectorInput, record: JsonRecord & { id: string }): JsonRecord {
-  return { ...record, collector, schemaVersion: SCHEMA_VERSION, collectedAt: input.now.toISOString() }
+export function stamp(
+  collector: string,
+  input: CollectorInput,
+  record: JsonRecord & { id: string },
+): JsonRecord {
+  return {
+    ...record,
+    collector,
+    schemaVersion: SCHEMA_VERSION,
+    collectedAt: input.now.toISOString(),
+  }
 }
 
 /** `<owner>/<repo>`, or throws when the runner did not say which repository this is. */
 export function repoSlug(run: RunContext): string {
-  if (!run.owner || !run.repo) throw new Error('GITHUB_REPOSITORY is not set; built-in collectors need it (set collect: none outside GitHub Actions)')
+  if (!run.owner || !run.repo)
+    throw new Error(
+      'GITHUB_REPOSITORY is not set; built-in collectors need it (set collect: none outside GitHub Actions)',
+    )
   return `${run.owner}/${run.repo}`
 }

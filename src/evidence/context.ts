@@ -51,7 +51,9 @@ function readEvent(file: string | undefined): JsonRecord {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new Error(`Cannot read the event payload GITHUB_EVENT_PATH=${file}: ${(error as Error).message}`)
+    throw new Error(
+      `Cannot read the event payload GITHUB_EVENT_PATH=${file}: ${(error as Error).message}`,
+    )
   }
   const value: unknown = JSON.parse(text)
   return isPlainObject(value) ? value : {}

@@ -23,12 +23,20 @@ const FORMATS: Record<string, RecordFormat> = {
  * matches nothing is an error (a typo must not silently send less evidence), and so is a
  * file that resolves outside the workspace through a link.
  */
-export async function readRecordFiles(patterns: readonly string[], workspace: string): Promise<FileRecords[]> {
+export async function readRecordFiles(
+  patterns: readonly string[],
+  workspace: string,
+): Promise<FileRecords[]> {
   const negations = patterns.filter((p) => p.startsWith('!'))
   const files = new Set<string>()
   for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
-    const matched = await glob([pattern, ...negations], { cwd: workspace, onlyFiles: true, expandDirectories: false })
-    if (matched.length === 0) throw new Error(`'records-file' pattern '${pattern}' matched no file in ${workspace}`)
+    const matched = await glob([pattern, ...negations], {
+      cwd: workspace,
+      onlyFiles: true,
+      expandDirectories: false,
+    })
+    if (matched.length === 0)
+      throw new Error(`'records-file' pattern '${pattern}' matched no file in ${workspace}`)
     for (const file of matched) files.add(file)
   }
   const root = await realpath(workspace)
@@ -36,7 +44,9 @@ export async function readRecordFiles(patterns: readonly string[], workspace: st
   for (const file of [...files].sort()) {
     const format = FORMATS[path.extname(file).toLowerCase()]
     if (!format) {
-      throw new Error(`'records-file' matched ${file}, which is not .json, .ndjson, .jsonl, .yaml or .yml`)
+      throw new Error(
+        `'records-file' matched ${file}, which is not .json, .ndjson, .jsonl, .yaml or .yml`,
+      )
     }
     const real = await realpath(path.join(workspace, file))
     if (real !== root && !real.startsWith(root + path.sep)) {

@@ -13,16 +13,28 @@ export const COLLECTOR_REGISTRY: Record<CollectorName, Collector> = {
 }
 
 /** Gathers all records (inline, files, collectors) and checks their ids; sends nothing. */
-export async function gatherEvidence(settings: Settings, env: NodeJS.ProcessEnv, now: Date): Promise<EvidenceRecord[]> {
+export async function gatherEvidence(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): Promise<EvidenceRecord[]> {
   const sources: SourcedRecords[] = []
-  if (settings.inlineRecords.length > 0) sources.push({ source: 'inline', records: settings.inlineRecords, idField: settings.idField })
-  for (const { file, records } of await readRecordFiles(settings.recordsFiles, settings.workspace)) {
+  if (settings.inlineRecords.length > 0)
+    sources.push({ source: 'inline', records: settings.inlineRecords, idField: settings.idField })
+  for (const { file, records } of await readRecordFiles(
+    settings.recordsFiles,
+    settings.workspace,
+  )) {
     sources.push({ source: file, records, idField: settings.idField })
   }
   if (settings.collect.length > 0) {
     const run = readRunContext(env)
     for (const name of settings.collect) {
-      sources.push({ source: `collector:${name}`, records: await COLLECTOR_REGISTRY[name]({ run, now }), idField: 'id' })
+      sources.push({
+        source: `collector:${name}`,
+        records: await COLLECTOR_REGISTRY[name]({ run, now }),
+        idField: 'id',
+      })
     }
   }
   return assembleRecords(sources)

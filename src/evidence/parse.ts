@@ -26,7 +26,9 @@ function parseYaml(text: string, where: string): JsonRecord[] {
     const problem = doc.errors[0]
     if (problem) {
       // The parser's first line already says where ("… at line 3, column 1:").
-      throw new Error(`${where}: not valid JSON or YAML: ${firstLine(problem.message).replace(/:$/, '')}`)
+      throw new Error(
+        `${where}: not valid JSON or YAML: ${firstLine(problem.message).replace(/:$/, '')}`,
+      )
     }
     const value: unknown = doc.toJS({ maxAliasCount: 100 })
     if (value === null || value === undefined) continue

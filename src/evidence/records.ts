@@ -32,19 +32,30 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
     records.forEach((record, index) => {
       const where = `${source} record ${index + 1}`
       const raw = record[idField]
-      const id = typeof raw === 'number' && Number.isFinite(raw) ? String(raw) : typeof raw === 'string' ? raw.trim() : ''
+      const id =
+        typeof raw === 'number' && Number.isFinite(raw)
+          ? String(raw)
+          : typeof raw === 'string'
+            ? raw.trim()
+            : ''
       if (id === '') {
-        problems.push(`${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`)
+        problems.push(
+          `${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`,
+        )
         return
       }
       if (idField !== 'id' && record.id !== undefined && String(record.id) !== id) {
-        problems.push(`${where}: has id '${String(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`)
+        problems.push(
+          `${where}: has id '${String(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`,
+        )
         return
       }
       const data = { ...record, id }
       const bytes = Buffer.byteLength(JSON.stringify(data))
       if (bytes > MAX_RECORD_BYTES) {
-        problems.push(`${where} (id ${id}): ${bytes} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes`)
+        problems.push(
+          `${where} (id ${id}): ${bytes} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes`,
+        )
         return
       }
       seen.set(id, [...(seen.get(id) ?? []), source])
@@ -52,7 +63,8 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
     })
   }
   const duplicates = [...seen].filter(([, where]) => where.length > 1)
-  for (const [id, where] of duplicates.slice(0, 50)) problems.push(`duplicate id '${id}' in ${where.join(', ')}`)
+  for (const [id, where] of duplicates.slice(0, 50))
+    problems.push(`duplicate id '${id}' in ${where.join(', ')}`)
   if (duplicates.length > 50) problems.push(`… and ${duplicates.length - 50} more duplicate ids`)
   if (problems.length > 0) throw new RecordError(problems)
   return out

@@ -8,7 +8,11 @@ import { planAppend, planReplace, readActive, shrinkProblem } from './plan.js'
  * Plans a push without writing: with a key it reads the active data (GET only) to count what
  * would be carried and removed and to apply the shrink guard; without one it plans offline.
  */
-export async function planDryRun(ctx: PushContext, records: readonly EvidenceRecord[], api: RecordsApi | undefined): Promise<PushOutcome> {
+export async function planDryRun(
+  ctx: PushContext,
+  records: readonly EvidenceRecord[],
+  api: RecordsApi | undefined,
+): Promise<PushOutcome> {
   const { settings } = ctx
   const outcome = emptyOutcome(settings.mode, true)
   outcome.sessionId = settings.mode === 'upsert' ? null : settings.sessionId
@@ -27,7 +31,8 @@ export async function planDryRun(ctx: PushContext, records: readonly EvidenceRec
         : planReplace(active, newIds)
     outcome.carried = plan.carried.length
     outcome.removed = plan.removed
-    const shrink = settings.mode === 'replace' ? shrinkProblem(plan, settings.allowShrink) : undefined
+    const shrink =
+      settings.mode === 'replace' ? shrinkProblem(plan, settings.allowShrink) : undefined
     if (shrink) outcome.error = `A real run would fail: ${shrink}`
   } catch (error) {
     outcome.error = (error as Error).message

@@ -23,9 +23,19 @@ export async function readActive(api: RecordsApi): Promise<DrataRecord[]> {
 }
 
 /** Plans `append`: carry forward what this run does not replace, minus records past retention. */
-export function planAppend(active: readonly DrataRecord[], newIds: ReadonlySet<string>, retentionDays: number, now: number): ActivePlan {
+export function planAppend(
+  active: readonly DrataRecord[],
+  newIds: ReadonlySet<string>,
+  retentionDays: number,
+  now: number,
+): ActivePlan {
   const cutoff = retentionDays > 0 ? now - retentionDays * DAY_MS : Number.NEGATIVE_INFINITY
-  const plan: ActivePlan = { activeCount: active.length, carried: [], removed: 0, carriedUpdatedAt: new Map() }
+  const plan: ActivePlan = {
+    activeCount: active.length,
+    carried: [],
+    removed: 0,
+    carriedUpdatedAt: new Map(),
+  }
   for (const record of active) {
     if (newIds.has(record.id)) continue // the new version wins
     if (Date.parse(record.updatedAt) < cutoff) {
@@ -39,7 +49,10 @@ export function planAppend(active: readonly DrataRecord[], newIds: ReadonlySet<s
 }
 
 /** Plans `replace`: every active record this run does not send is removed. */
-export function planReplace(active: readonly DrataRecord[], newIds: ReadonlySet<string>): ActivePlan {
+export function planReplace(
+  active: readonly DrataRecord[],
+  newIds: ReadonlySet<string>,
+): ActivePlan {
   const removed = active.filter((r) => !newIds.has(r.id)).length
   return { activeCount: active.length, carried: [], removed, carriedUpdatedAt: new Map() }
 }

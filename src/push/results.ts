@@ -27,7 +27,11 @@ export function checkItems(ids: readonly string[], items: readonly ItemResult[])
     if (status !== 200 && status !== 201) {
       failures.push({ id, status, message: itemErrorMessage(item) })
     } else if (echoedId(item) !== undefined && echoedId(item) !== id) {
-      failures.push({ id, status, message: `Drata answered for record '${echoedId(item)}' in its place` })
+      failures.push({
+        id,
+        status,
+        message: `Drata answered for record '${echoedId(item)}' in its place`,
+      })
     }
   })
   return failures

@@ -3,16 +3,27 @@ import type { RecordsApi } from '../drata/records.js'
 import type { EvidenceRecord } from '../evidence/records.js'
 import type { PushContext } from './context.js'
 import { emptyOutcome, PushFailed, type PushOutcome } from './outcome.js'
-import { type ActivePlan, changedSince, planAppend, planReplace, readActive, shrinkProblem } from './plan.js'
+import {
+  type ActivePlan,
+  changedSince,
+  planAppend,
+  planReplace,
+  readActive,
+  shrinkProblem,
+} from './plan.js'
 import { SessionLifecycle } from './session.js'
-import { type SendBatch, type Sendable, uploadBatches } from './upload.js'
+import { type Sendable, type SendBatch, uploadBatches } from './upload.js'
 
 /**
  * `append` and `replace`: stage the complete new data set in a session and complete it only
  * when every record was accepted and counted; on any failure cancel it, so Drata's active data
  * is exactly as it was.
  */
-export async function pushWithSession(ctx: PushContext, records: readonly EvidenceRecord[], api: RecordsApi): Promise<PushOutcome> {
+export async function pushWithSession(
+  ctx: PushContext,
+  records: readonly EvidenceRecord[],
+  api: RecordsApi,
+): Promise<PushOutcome> {
   const { settings, logger } = ctx
   const outcome = emptyOutcome(settings.mode, false)
   outcome.sessionId = settings.sessionId
@@ -24,7 +35,8 @@ export async function pushWithSession(ctx: PushContext, records: readonly Eviden
       return outcome
     }
     // Drata refuses an empty upload, and an empty snapshot would delete the whole resource.
-    outcome.error = "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'."
+    outcome.error =
+      "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'."
     return outcome
   }
   const newIds = new Set(records.map((r) => r.id))
@@ -48,7 +60,11 @@ export async function pushWithSession(ctx: PushContext, records: readonly Eviden
         : planReplace(await readActive(api), newIds)
     outcome.removed = plan.removed
     outcome.carried = 0
-    const shrink = settings.mode === 'replace' ? shrinkProblem(plan, settings.allowShrink) : undefined
+    logger.info(
+      `Drata holds ${plan.activeCount} active records; ${settings.mode === 'append' ? `carrying ${plan.carried.length} forward, ` : ''}completing will remove ${plan.removed}`,
+    )
+    const shrink =
+      settings.mode === 'replace' ? shrinkProblem(plan, settings.allowShrink) : undefined
     if (shrink) throw new PushFailed(shrink)
 
     let expected = records.length
@@ -60,18 +76,31 @@ export async function pushWithSession(ctx: PushContext, records: readonly Eviden
       const late = await changedSince(api, readStart, newIds, plan)
       const fresh = late.filter((r) => !plan.carriedUpdatedAt.has(r.id)).length
       if (late.length > 0) {
-        logger.info(`${late.length} records changed in Drata during this run; adding them to the session`)
+        logger.info(
+          `${late.length} records changed in Drata during this run; adding them to the session`,
+        )
         await carry(ctx, late, send, outcome)
         outcome.carried += fresh
         expected += fresh
       }
-      outcome.carryCost = { records: outcome.carried, requests: ctx.stats.requests - requestsBefore, ms: ctx.session.now() - readStart }
+      outcome.carryCost = {
+        records: outcome.carried,
+        requests: ctx.stats.requests - requestsBefore,
+        ms: ctx.session.now() - readStart,
+      }
     }
     await verifyCount(api, settings.sessionId, expected)
+    logger.info(`Session '${settings.sessionId}' holds all ${expected} records; completing it`)
 
     outcome.sessionStatus = (await life.complete()) === 'CANCELED' ? 'CANCELED' : 'ACTIVE'
-    if (outcome.sessionStatus !== 'ACTIVE') throw new PushFailed(`Session '${settings.sessionId}' ended ${outcome.sessionStatus} instead of ACTIVE`)
+    if (outcome.sessionStatus !== 'ACTIVE')
+      throw new PushFailed(
+        `Session '${settings.sessionId}' ended ${outcome.sessionStatus} instead of ACTIVE`,
+      )
     outcome.pushed = records.length
+    logger.info(
+      `Session '${settings.sessionId}' is ACTIVE: Drata now holds exactly the ${expected} records it staged`,
+    )
     return outcome
   } catch (error) {
     outcome.error = (error as Error).message
@@ -105,8 +134,19 @@ function sendToSession(api: RecordsApi, life: SessionLifecycle): SendBatch {
 }
 
 /** Uploads active records into the session again; returns how many (all, or it throws). */
-async function carry(ctx: PushContext, carried: readonly Sendable[], send: SendBatch, outcome: PushOutcome): Promise<number> {
-  const result = await uploadBatches(carried, ctx.settings.batchSize, send, ctx.logger, 'Carry forward')
+async function carry(
+  ctx: PushContext,
+  carried: readonly Sendable[],
+  send: SendBatch,
+  outcome: PushOutcome,
+): Promise<number> {
+  const result = await uploadBatches(
+    carried,
+    ctx.settings.batchSize,
+    send,
+    ctx.logger,
+    'Carry forward',
+  )
   outcome.batches += result.batches
   fail(outcome, result.failures, 'carried ')
   return carried.length
@@ -116,13 +156,17 @@ function fail(outcome: PushOutcome, failures: PushOutcome['failures'], kind = ''
   if (failures.length === 0) return
   outcome.failures.push(...failures)
   outcome.failed = outcome.failures.length
-  throw new PushFailed(`Drata rejected ${failures.length} ${kind}record${failures.length === 1 ? '' : 's'}; the session was not completed, so Drata's active data is unchanged`)
+  throw new PushFailed(
+    `Drata rejected ${failures.length} ${kind}record${failures.length === 1 ? '' : 's'}; the session was not completed, so Drata's active data is unchanged`,
+  )
 }
 
 async function verifyCount(api: RecordsApi, sessionId: string, expected: number): Promise<void> {
   const count = await api.countSessionRecords(sessionId)
   if (count !== expected) {
-    throw new PushFailed(`Session '${sessionId}' holds ${count} records but ${expected} were sent; another writer may be using the same session id. Not completing it.`)
+    throw new PushFailed(
+      `Session '${sessionId}' holds ${count} records but ${expected} were sent; another writer may be using the same session id. Not completing it.`,
+    )
   }
 }
 
@@ -133,7 +177,9 @@ async function cancel(ctx: PushContext, outcome: PushOutcome): Promise<void> {
     const status = await new SessionLifecycle(api, ctx.settings.sessionId, ctx.session).cancel()
     if (status === 'CANCELED') {
       outcome.sessionStatus = 'CANCELED'
-      ctx.logger.info(`Session '${ctx.settings.sessionId}' cancelled; Drata's active data is unchanged`)
+      ctx.logger.info(
+        `Session '${ctx.settings.sessionId}' cancelled; Drata's active data is unchanged`,
+      )
     } else {
       outcome.sessionStatus = 'ACTIVE'
       outcome.error += ` Session '${ctx.settings.sessionId}' had already been completed (${status}) before it could be cancelled.`

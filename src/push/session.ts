@@ -68,7 +68,9 @@ export class SessionLifecycle {
         )
       }
       const delay = Math.min(left, backoffDelay(attempt + 2, this.deps.random))
-      this.deps.logger.info(`Session '${blocker.sessionId}' of another run is IN_PROGRESS; checking again in ${(delay / 1000).toFixed(1)}s`)
+      this.deps.logger.info(
+        `Session '${blocker.sessionId}' of another run is IN_PROGRESS; checking again in ${(delay / 1000).toFixed(1)}s`,
+      )
       await this.deps.sleep(delay)
     }
   }
@@ -103,7 +105,8 @@ export class SessionLifecycle {
       } catch (error) {
         failure = error
       }
-      const unknownSession = failure instanceof ApiError && failure.status === 404 && action === 'cancel'
+      const unknownSession =
+        failure instanceof ApiError && failure.status === 404 && action === 'cancel'
       if (!(failure instanceof ApiError) || !(isAmbiguous(failure) || unknownSession)) throw failure
       // The answer was lost or refused: the action may have been applied. Ask before retrying.
       const found = await this.api.findSession(this.sessionId)
@@ -112,10 +115,14 @@ export class SessionLifecycle {
           this.deps.memory.closed()
           return 'CANCELED' // never created: nothing to cancel, nothing staged
         }
-        throw new SessionError(`Session '${this.sessionId}' does not exist in Drata, so it cannot be completed`)
+        throw new SessionError(
+          `Session '${this.sessionId}' does not exist in Drata, so it cannot be completed`,
+        )
       }
       if (done.includes(found.status)) {
-        this.deps.logger.info(`The ${action} of session '${this.sessionId}' had been applied (status ${found.status})`)
+        this.deps.logger.info(
+          `The ${action} of session '${this.sessionId}' had been applied (status ${found.status})`,
+        )
         this.deps.memory.closed()
         return found.status
       }
@@ -124,11 +131,19 @@ export class SessionLifecycle {
         this.deps.memory.closed()
         return found.status
       }
-      if (found.status !== 'IN_PROGRESS' || failure.status === 422 || attempt >= this.deps.maxRetries) {
-        throw new SessionError(`Could not ${action} session '${this.sessionId}' (now ${found.status}): ${failure.message}`)
+      if (
+        found.status !== 'IN_PROGRESS' ||
+        failure.status === 422 ||
+        attempt >= this.deps.maxRetries
+      ) {
+        throw new SessionError(
+          `Could not ${action} session '${this.sessionId}' (now ${found.status}): ${failure.message}`,
+        )
       }
       const delay = backoffDelay(attempt, this.deps.random)
-      this.deps.logger.info(`Session '${this.sessionId}' is still IN_PROGRESS; retrying ${action} in ${(delay / 1000).toFixed(1)}s`)
+      this.deps.logger.info(
+        `Session '${this.sessionId}' is still IN_PROGRESS; retrying ${action} in ${(delay / 1000).toFixed(1)}s`,
+      )
       await this.deps.sleep(delay)
     }
   }

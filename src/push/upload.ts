@@ -32,11 +32,19 @@ export async function uploadBatches(
   const batches = toBatches(records, batchSize)
   for (const [index, batch] of batches.entries()) {
     const ids = batch.map((r) => r.id)
-    const failures = checkItems(ids, await send(batch.map((r) => r.data), ids))
+    const failures = checkItems(
+      ids,
+      await send(
+        batch.map((r) => r.data),
+        ids,
+      ),
+    )
     result.batches++
     result.accepted += batch.length - failures.length
     result.failures.push(...failures)
-    logger.info(`${label}: batch ${index + 1}/${batches.length}, ${batch.length} records, ${failures.length} rejected`)
+    logger.info(
+      `${label}: batch ${index + 1}/${batches.length}, ${batch.length} records, ${failures.length} rejected`,
+    )
   }
   return result
 }

@@ -8,7 +8,11 @@ import { uploadBatches } from './upload.js'
  * `upsert`: plain upserts in batches, no session. Not atomic: records accepted before a
  * failure stay in Drata. Nothing is removed.
  */
-export async function pushUpsert(ctx: PushContext, records: readonly EvidenceRecord[], api: RecordsApi): Promise<PushOutcome> {
+export async function pushUpsert(
+  ctx: PushContext,
+  records: readonly EvidenceRecord[],
+  api: RecordsApi,
+): Promise<PushOutcome> {
   const outcome = emptyOutcome('upsert', false)
   outcome.carried = 0
   outcome.removed = 0

@@ -34,7 +34,11 @@ export function resultObject(report: RunReport): Record<string, unknown> {
 }
 
 /** Writes every output; called once, at the end of the run. */
-export function writeOutputs(report: RunReport, setOutput: (name: string, value: string) => void, clean: (s: string) => string): void {
+export function writeOutputs(
+  report: RunReport,
+  setOutput: (name: string, value: string) => void,
+  clean: (s: string) => string,
+): void {
   const o = report.outcome
   const unknown = (n: number | null) => (n === null ? '' : String(n))
   setOutput(OUTPUT.sessionId, o.sessionId ?? '')

@@ -10,35 +10,73 @@ const PREVIEW_CHARS = 600
 export function buildSummary(report: RunReport, clean: (s: string) => string): string {
   const o = report.outcome
   const parts: string[] = [`## ${headline(report)}`]
-  if (o.error) parts.push(`<pre>${escape(clean(o.error))}</pre>`)
+  if (o.error) parts.push(`<pre>${escapeHtml(clean(o.error))}</pre>`)
   if (report.invalid) return `${parts.join('\n\n')}\n`
   const num = (n: number | null) => (n === null ? 'unknown (offline dry run)' : String(n))
   parts.push(
     table(
-      ['Mode', 'Session', 'Status', 'Pushed', 'Carried', 'Removed', 'Failed', 'Batches', 'Retries', 'Duration'],
-      [[o.mode, o.sessionId ?? '—', o.sessionStatus, String(o.pushed), num(o.carried), num(o.removed), String(o.failed), String(o.batches), String(report.retries), `${(report.durationMs / 1000).toFixed(1)}s`]],
+      [
+        'Mode',
+        'Session',
+        'Status',
+        'Pushed',
+        'Carried',
+        'Removed',
+        'Failed',
+        'Batches',
+        'Retries',
+        'Duration',
+      ],
+      [
+        [
+          o.mode,
+          o.sessionId ?? '—',
+          o.sessionStatus,
+          String(o.pushed),
+          num(o.carried),
+          num(o.removed),
+          String(o.failed),
+          String(o.batches),
+          String(report.retries),
+          `${(report.durationMs / 1000).toFixed(1)}s`,
+        ],
+      ],
     ),
   )
   const perSource = new Map<string, number>()
   for (const r of report.records) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1)
   if (perSource.size > 0) {
-    parts.push('### Records per source', table(['Source', 'Records'], [...perSource].map(([s, n]) => [s, String(n)])))
+    parts.push(
+      '### Records per source',
+      table(
+        ['Source', 'Records'],
+        [...perSource].map(([s, n]) => [s, String(n)]),
+      ),
+    )
   }
   if (o.failures.length > 0) {
     const shown = o.failures.slice(0, MAX_FAILURE_ROWS)
     parts.push(
       `### Rejected records (${o.failures.length}${o.failures.length > shown.length ? `, first ${shown.length} shown` : ''})`,
-      table(['Record id', 'Status', 'Message'], shown.map((f) => [f.id, String(f.status), clean(f.message)])),
+      table(
+        ['Record id', 'Status', 'Message'],
+        shown.map((f) => [f.id, String(f.status), clean(f.message)]),
+      ),
     )
   }
-  if (o.carryCost && o.carryCost.records > 0) {
-    const perK = (x: number) => ((x * 1000) / o.carryCost!.records).toFixed(1)
-    parts.push(
-      `Carry-forward: ${o.carryCost.records} records in ${o.carryCost.requests} requests and ${(o.carryCost.ms / 1000).toFixed(1)}s (${perK(o.carryCost.requests)} requests and ${(Number(perK(o.carryCost.ms)) / 1000).toFixed(2)}s per 1,000). Mode \`upsert\` avoids this cost but is not atomic.`,
-    )
-  }
+  if (o.carryCost && o.carryCost.records > 0) parts.push(carryCost(o.carryCost))
   if (o.dryRun) parts.push(preview(report, clean))
   return `${parts.join('\n\n')}\n`
+}
+
+function carryCost(cost: { records: number; requests: number; ms: number }): string {
+  const line = `Carry-forward: ${cost.records} records kept in ${cost.requests} requests and ${(cost.ms / 1000).toFixed(1)}s`
+  // Per-1,000 figures from a handful of records would be noise.
+  const perK =
+    cost.records >= 100
+      ? ` (${((cost.requests * 1000) / cost.records).toFixed(1)} requests and ${(cost.ms / cost.records).toFixed(2)}s per 1,000)`
+      : ''
+  return `${line}${perK}. Mode \`upsert\` avoids this cost but is not atomic.`
 }
 
 function headline(report: RunReport): string {
@@ -50,7 +88,10 @@ function headline(report: RunReport): string {
       : `🔍 Dry run: would push ${report.records.length} records (${o.mode}); nothing was sent`
   }
   if (o.error) {
-    const where = o.sessionStatus === 'CANCELED' ? `session ${o.sessionId} cancelled, Drata's active data unchanged` : o.sessionStatus
+    const where =
+      o.sessionStatus === 'CANCELED'
+        ? `session ${o.sessionId} cancelled, Drata's active data unchanged`
+        : o.sessionStatus
     return `❌ Drata evidence push failed (${o.mode}${o.mode === 'upsert' ? '' : `: ${where}`})`
   }
   return `✅ Drata evidence pushed: ${o.pushed} records (${o.mode}${o.sessionId ? `, session ${o.sessionId} ${o.sessionStatus}` : ''})`
@@ -60,18 +101,25 @@ function preview(report: RunReport, clean: (s: string) => string): string {
   const shown = report.records.slice(0, PREVIEW_RECORDS)
   const lines = shown.map((r) => {
     const json = JSON.stringify(r.data)
-    return escape(clean(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json))
+    return escapeHtml(
+      clean(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json),
+    )
   })
-  const more = report.records.length > shown.length ? `\n… and ${report.records.length - shown.length} more` : ''
+  const more =
+    report.records.length > shown.length
+      ? `\n… and ${report.records.length - shown.length} more`
+      : ''
   return `<details><summary>Preview: first ${shown.length} of ${report.records.length} records</summary>\n\n<pre>${lines.join('\n')}${more}</pre>\n\n</details>`
 }
 
 function table(head: string[], rows: string[][]): string {
-  const th = head.map((h) => `<th>${escape(h)}</th>`).join('')
-  const trs = rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n')
+  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')
+  const trs = rows
+    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    .join('\n')
   return `<table>\n<tr>${th}</tr>\n${trs}\n</table>`
 }
 
-function escape(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }

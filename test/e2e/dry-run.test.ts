@@ -15,13 +15,22 @@ describe('dry run', () => {
     sandbox.seed(1, 1, makeRecords(3, 'old'))
     const before = JSON.stringify(sandbox.state())
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { 'dry-run': 'true', records: JSON.stringify([{ id: 'old-0001' }, ...makeRecords(14, 'new')]) }),
+      inputs: sandboxInputs(sandbox.url, {
+        'dry-run': 'true',
+        records: JSON.stringify([{ id: 'old-0001' }, ...makeRecords(14, 'new')]),
+      }),
     })
     expect(result.code).toBe(0)
     expect(sandbox.requests.length).toBeGreaterThan(0)
     expect(writes(sandbox.requests)).toBe(0)
     expect(JSON.stringify(sandbox.state())).toBe(before)
-    expect(result.outputs).toMatchObject({ 'dry-run': 'true', 'session-status': 'none', 'records-pushed': '0', 'records-carried': '2', 'records-removed': '0' })
+    expect(result.outputs).toMatchObject({
+      'dry-run': 'true',
+      'session-status': 'none',
+      'records-pushed': '0',
+      'records-carried': '2',
+      'records-removed': '0',
+    })
     expect(result.summary).toContain('🔍 Dry run: would push 15 records (append); nothing was sent')
     expect(result.summary).toContain('Preview: first 10 of 15 records')
     expect(result.summary).toContain('… and 5 more')
@@ -30,7 +39,12 @@ describe('dry run', () => {
 
   it('without a key plans offline and makes no request at all', async () => {
     const result = await runAction({
-      inputs: { 'dry-run': 'true', records: '{"id":"a","note":"<b>escaped</b>"}', 'api-url': sandbox.url, collect: 'none' },
+      inputs: {
+        'dry-run': 'true',
+        records: '{"id":"a","note":"<b>escaped</b>"}',
+        'api-url': sandbox.url,
+        collect: 'none',
+      },
     })
     expect(result.code).toBe(0)
     expect(sandbox.requests).toHaveLength(0)
@@ -41,9 +55,17 @@ describe('dry run', () => {
 
   it('predicts the shrink guard of a replace and fails like the real run would', async () => {
     sandbox.seed(1, 1, makeRecords(4))
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { 'dry-run': 'true', mode: 'replace', records: '{"id":"rec-0001"}' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        'dry-run': 'true',
+        mode: 'replace',
+        records: '{"id":"rec-0001"}',
+      }),
+    })
     expect(result.code).toBe(1)
-    expect(result.stdout).toContain('A real run would fail: Replacing would remove 3 of the 4 active records')
+    expect(result.stdout).toContain(
+      'A real run would fail: Replacing would remove 3 of the 4 active records',
+    )
     expect(writes(sandbox.requests)).toBe(0)
     expect(result.outputs['records-removed']).toBe('3')
   })

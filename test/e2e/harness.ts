@@ -102,7 +102,11 @@ export function runAction(run: ActionRun = {}): Promise<ActionResult> {
   for (const [name, value] of Object.entries(run.state ?? {})) env[`STATE_${name}`] = value
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST], { env, cwd: dirs.workspace, stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [DIST], {
+      env,
+      cwd: dirs.workspace,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => {
@@ -149,8 +153,18 @@ export function parseFileCommand(text: string): Record<string, string> {
 }
 
 /** Inputs that point the action at a sandbox. */
-export function sandboxInputs(url: string, extra: Record<string, string> = {}): Record<string, string> {
-  return { 'api-key': API_KEY, 'api-url': url, 'connection-id': '1', 'resource-id': '1', 'collect': 'none', ...extra }
+export function sandboxInputs(
+  url: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    'api-key': API_KEY,
+    'api-url': url,
+    'connection-id': '1',
+    'resource-id': '1',
+    collect: 'none',
+    ...extra,
+  }
 }
 
 /** A push event payload shaped like GitHub's. */
@@ -171,8 +185,16 @@ export function pushEvent(): object {
 }
 
 /** `count` simple records with ids `<prefix>-<n>`. */
-export function makeRecords(count: number, prefix = 'rec', extra: Record<string, unknown> = {}): Array<Record<string, unknown>> {
-  return Array.from({ length: count }, (_, i) => ({ id: `${prefix}-${String(i + 1).padStart(4, '0')}`, name: `${prefix} ${i + 1}`, ...extra }))
+export function makeRecords(
+  count: number,
+  prefix = 'rec',
+  extra: Record<string, unknown> = {},
+): Array<Record<string, unknown>> {
+  return Array.from({ length: count }, (_, i) => ({
+    id: `${prefix}-${String(i + 1).padStart(4, '0')}`,
+    name: `${prefix} ${i + 1}`,
+    ...extra,
+  }))
 }
 
 /** Write requests (anything but GET) in a sandbox request log. */

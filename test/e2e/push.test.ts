@@ -20,7 +20,10 @@ describe('append (default mode)', () => {
     ])
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, {
-        records: JSON.stringify([{ id: 'shared', name: 'new version' }, { id: 'new-1', name: 'added' }]),
+        records: JSON.stringify([
+          { id: 'shared', name: 'new version' },
+          { id: 'new-1', name: 'added' },
+        ]),
       }),
     })
     expect(result.stderr).toBe('')
@@ -38,7 +41,11 @@ describe('append (default mode)', () => {
       'records-removed': '0',
       'dry-run': 'false',
     })
-    expect(JSON.parse(result.outputs.result ?? '')).toMatchObject({ sessionStatus: 'ACTIVE', recordsPushed: 2, error: null })
+    expect(JSON.parse(result.outputs.result ?? '')).toMatchObject({
+      sessionStatus: 'ACTIVE',
+      recordsPushed: 2,
+      error: null,
+    })
     const session = sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === 'gh-9001-1')
     expect(session?.status).toBe('ACTIVE')
     expect(result.summary).toContain('✅ Drata evidence pushed: 2 records')
@@ -50,14 +57,19 @@ describe('append (default mode)', () => {
   it('carries thousands of records across pages and batches, each exactly once', async () => {
     sandbox.seed(1, 1, makeRecords(1234, 'old'))
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(makeRecords(150, 'new')), 'batch-size': '500' }),
+      inputs: sandboxInputs(sandbox.url, {
+        records: JSON.stringify(makeRecords(150, 'new')),
+        'batch-size': '500',
+      }),
     })
     expect(result.code).toBe(0)
     const active = ids()
     expect(active).toHaveLength(1384)
     expect(new Set(active).size).toBe(1384)
     expect(result.outputs['records-carried']).toBe('1234')
-    const pages = sandbox.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/records') && !r.query.sessionId)
+    const pages = sandbox.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith('/records') && !r.query.sessionId,
+    )
     expect(pages.length).toBeGreaterThanOrEqual(3) // 1234 records at 500 a page
     expect(pages.every((p) => p.query.size === '500')).toBe(true)
   })
@@ -83,7 +95,9 @@ describe('append (default mode)', () => {
         sandbox.upsertDirect(1, 1, { id: 'late-arrival', name: 'from another job' })
       }
     })
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id": "new-1"}' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id": "new-1"}' }),
+    })
     expect(result.code).toBe(0)
     expect(uploads).toBeGreaterThanOrEqual(2)
     expect(ids()).toEqual(['late-arrival', 'new-1', 'old-1'])
@@ -95,17 +109,28 @@ describe('replace', () => {
   it('leaves exactly this run’s records active', async () => {
     sandbox.seed(1, 1, [{ id: 'a' }, { id: 'b' }, { id: 'c' }])
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { mode: 'replace', records: '[{"id":"a"},{"id":"b"},{"id":"d"}]' }),
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'replace',
+        records: '[{"id":"a"},{"id":"b"},{"id":"d"}]',
+      }),
     })
     expect(result.code).toBe(0)
     expect(ids()).toEqual(['a', 'b', 'd'])
-    expect(result.outputs).toMatchObject({ mode: 'replace', 'records-pushed': '3', 'records-removed': '1', 'records-carried': '0', 'session-status': 'ACTIVE' })
+    expect(result.outputs).toMatchObject({
+      mode: 'replace',
+      'records-pushed': '3',
+      'records-removed': '1',
+      'records-carried': '0',
+      'session-status': 'ACTIVE',
+    })
   })
 
   it('refuses to remove more than half of the records unless allow-shrink, leaving Drata unchanged', async () => {
     sandbox.seed(1, 1, [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }])
     const before = JSON.stringify(sandbox.activeRecords(1, 1))
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { mode: 'replace', records: '{"id":"a"}' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { mode: 'replace', records: '{"id":"a"}' }),
+    })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain('Replacing would remove 3 of the 4 active records')
     expect(result.stdout).toContain('allow-shrink')
@@ -113,7 +138,12 @@ describe('replace', () => {
     expect(result.outputs['session-status']).toBe('CANCELED')
 
     const allowed = await runAction({
-      inputs: sandboxInputs(sandbox.url, { mode: 'replace', records: '{"id":"a"}', 'allow-shrink': 'true', 'session-id': 'shrink-ok' }),
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'replace',
+        records: '{"id":"a"}',
+        'allow-shrink': 'true',
+        'session-id': 'shrink-ok',
+      }),
     })
     expect(allowed.code).toBe(0)
     expect(ids()).toEqual(['a'])
@@ -121,7 +151,9 @@ describe('replace', () => {
 
   it('refuses to replace everything with nothing, sending no write', async () => {
     sandbox.seed(1, 1, [{ id: 'a' }])
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { mode: 'replace', 'allow-shrink': 'true' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { mode: 'replace', 'allow-shrink': 'true' }),
+    })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain("Mode 'replace' got no records")
     expect(writes(sandbox.requests)).toBe(0)
@@ -133,21 +165,36 @@ describe('upsert', () => {
   it('upserts in batches without a session and keeps other records', async () => {
     sandbox.seed(1, 1, [{ id: 'old' }])
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { mode: 'upsert', records: JSON.stringify(makeRecords(5)), 'batch-size': '2' }),
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'upsert',
+        records: JSON.stringify(makeRecords(5)),
+        'batch-size': '2',
+      }),
     })
     expect(result.code).toBe(0)
     expect(ids()).toHaveLength(6)
     const posts = sandbox.requests.filter((r) => r.method === 'POST')
     expect(posts).toHaveLength(3)
     expect(posts.every((p) => p.path.endsWith('/records'))).toBe(true)
-    expect(result.outputs).toMatchObject({ 'session-id': '', 'session-status': 'none', 'records-pushed': '5' })
+    expect(result.outputs).toMatchObject({
+      'session-id': '',
+      'session-status': 'none',
+      'records-pushed': '5',
+    })
   })
 
   it('lists rejected records and fails, keeping the accepted ones (not atomic)', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({ resources: [{ connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } }] })
+    sandbox = await startSandbox({
+      resources: [
+        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
+      ],
+    })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { mode: 'upsert', records: '[{"id":"ok","name":"x"},{"id":"bad"}]' }),
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'upsert',
+        records: '[{"id":"ok","name":"x"},{"id":"bad"}]',
+      }),
     })
     expect(result.code).toBe(1)
     expect(ids()).toEqual(['ok'])
@@ -160,17 +207,36 @@ describe('upsert', () => {
 describe('a rejected record', () => {
   it('cancels the session and leaves the active data byte-identical', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({ resources: [{ connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } }] })
+    sandbox = await startSandbox({
+      resources: [
+        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
+      ],
+    })
     sandbox.seed(1, 1, makeRecords(30, 'old'))
     const before = JSON.stringify(sandbox.activeRecords(1, 1))
-    const records = [...makeRecords(250, 'new'), { id: 'broken-1' }, ...makeRecords(10, 'more'), { id: 'broken-2' }]
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(records) }) })
+    const records = [
+      ...makeRecords(250, 'new'),
+      { id: 'broken-1' },
+      ...makeRecords(10, 'more'),
+      { id: 'broken-2' },
+    ]
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(records) }),
+    })
     expect(result.code).toBe(1)
     expect(JSON.stringify(sandbox.activeRecords(1, 1))).toBe(before)
     const session = sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === 'gh-9001-1')
     expect(session?.status).toBe('CANCELED')
-    expect(sandbox.requests.some((r) => r.path.endsWith('/actions') && (r.body as { action?: string }).action === 'complete')).toBe(false)
-    expect(result.outputs).toMatchObject({ 'session-status': 'CANCELED', 'records-failed': '2', 'records-pushed': '0' })
+    expect(
+      sandbox.requests.some(
+        (r) => r.path.endsWith('/actions') && (r.body as { action?: string }).action === 'complete',
+      ),
+    ).toBe(false)
+    expect(result.outputs).toMatchObject({
+      'session-status': 'CANCELED',
+      'records-failed': '2',
+      'records-pushed': '0',
+    })
     expect(result.stdout).toContain('Drata rejected 2 records')
     expect(result.summary).toContain('Rejected records (2)')
     expect(result.summary).toContain('<td>broken-2</td>')
@@ -178,8 +244,14 @@ describe('a rejected record', () => {
 
   it('with fail-on-error false still cancels but only warns', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({ resources: [{ connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } }] })
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '[{"id":"x"}]', 'fail-on-error': 'false' }) })
+    sandbox = await startSandbox({
+      resources: [
+        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
+      ],
+    })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '[{"id":"x"}]', 'fail-on-error': 'false' }),
+    })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('::warning::')
     expect(result.outputs['session-status']).toBe('CANCELED')
@@ -212,18 +284,29 @@ describe('records from files and collectors', () => {
       'yaml-1',
     ])
     const commit = sandbox.activeRecords(1, 1).find((r) => r.id.startsWith('commit:'))
-    expect(commit?.attributes).toMatchObject({ collector: 'commit', schemaVersion: 1, messageTitle: 'Add checkout audit log', sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678' })
+    expect(commit?.attributes).toMatchObject({
+      collector: 'commit',
+      schemaVersion: 1,
+      messageTitle: 'Add checkout audit log',
+      sha: 'a1b2c3d4e5f60718293a4b5c6d7e8f9012345678',
+    })
     expect(result.summary).toContain('<td>collector:commit</td><td>1</td>')
 
     // A second run of the same commit updates the same records instead of adding new ones.
-    const again = await runAction({ inputs: { ...inputs, 'session-id': 'second-run', records: '{"id":"inline-1"}' }, files })
+    const again = await runAction({
+      inputs: { ...inputs, 'session-id': 'second-run', records: '{"id":"inline-1"}' },
+      files,
+    })
     expect(again.code).toBe(0)
     expect(ids()).toHaveLength(7)
   })
 
   it('takes ids from id-field and sends them as the string id Drata matches on', async () => {
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { 'id-field': 'employeeId', records: '[{"employeeId": 7, "name": "x"}, {"employeeId": "e-8"}]' }),
+      inputs: sandboxInputs(sandbox.url, {
+        'id-field': 'employeeId',
+        records: '[{"employeeId": 7, "name": "x"}, {"employeeId": "e-8"}]',
+      }),
     })
     expect(result.code).toBe(0)
     expect(ids()).toEqual(['7', 'e-8'])

@@ -13,9 +13,13 @@ afterEach(async () => {
 
 const SESSION = 'gh-9001-1'
 const ids = () => sandbox.activeRecords(1, 1).map((r) => r.id)
-const sessionStatus = (id = SESSION) => sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === id)?.status
+const sessionStatus = (id = SESSION) =>
+  sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === id)?.status
 const actions = (action: string) =>
-  sandbox.requests.filter((r) => r.path.endsWith('/actions') && (r.body as { action?: string } | undefined)?.action === action)
+  sandbox.requests.filter(
+    (r) =>
+      r.path.endsWith('/actions') && (r.body as { action?: string } | undefined)?.action === action,
+  )
 
 /** Opens another run's session through the API, as a concurrent job would. */
 async function openOtherSession(id: string): Promise<void> {
@@ -28,11 +32,14 @@ async function openOtherSession(id: string): Promise<void> {
 }
 
 async function completeOtherSession(id: string): Promise<void> {
-  const res = await fetch(`${sandbox.url}/custom-connections/1/resources/1/sessions/${id}/actions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ action: 'complete' }),
-  })
+  const res = await fetch(
+    `${sandbox.url}/custom-connections/1/resources/1/sessions/${id}/actions`,
+    {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'complete' }),
+    },
+  )
   expect(res.status).toBe(200)
 }
 
@@ -40,15 +47,30 @@ describe('retries', () => {
   it('gets through 429 (with and without Retry-After), 5xx, dropped connections and faults after the write was applied', async () => {
     sandbox.seed(1, 1, makeRecords(20, 'old'))
     const upload = /\/sessions\/gh-9001-1$/
-    sandbox.addFault({ method: 'GET', path: '/sessions', kind: 'status', status: 429, retryAfter: '1' })
+    sandbox.addFault({
+      method: 'GET',
+      path: '/sessions',
+      kind: 'status',
+      status: 429,
+      retryAfter: '1',
+    })
     sandbox.addFault({ method: 'POST', path: upload, kind: 'status', status: 429 })
     sandbox.addFault({ method: 'POST', path: upload, kind: 'status', status: 503, skip: 1 })
     sandbox.addFault({ method: 'POST', path: upload, kind: 'drop', skip: 2 })
     sandbox.addFault({ method: 'POST', path: upload, kind: 'drop-after-apply', skip: 3 })
-    sandbox.addFault({ method: 'POST', path: upload, kind: 'status-after-apply', status: 502, skip: 4 })
+    sandbox.addFault({
+      method: 'POST',
+      path: upload,
+      kind: 'status-after-apply',
+      status: 502,
+      skip: 4,
+    })
     sandbox.addFault({ method: 'GET', path: '/records', kind: 'status', status: 500 })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(makeRecords(60, 'new')), 'batch-size': '10' }),
+      inputs: sandboxInputs(sandbox.url, {
+        records: JSON.stringify(makeRecords(60, 'new')),
+        'batch-size': '10',
+      }),
     })
     expect(result.code).toBe(0)
     const active = ids()
@@ -61,26 +83,51 @@ describe('retries', () => {
     expect(result.stdout).toContain('(Retry-After)')
     expect(result.stdout).toContain('no response; retry')
     // The Retry-After of 1 s was honoured before the next sessions request.
-    const sessionsCalls = sandbox.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/sessions'))
+    const sessionsCalls = sandbox.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith('/sessions'),
+    )
     expect((sessionsCalls[1]?.at ?? 0) - (sessionsCalls[0]?.at ?? 0)).toBeGreaterThanOrEqual(950)
   })
 
   it('gives up after max-retries with a message, cancelling the session', async () => {
     sandbox.seed(1, 1, [{ id: 'keep' }])
     const before = JSON.stringify(sandbox.activeRecords(1, 1))
-    sandbox.addFault({ method: 'POST', path: /\/sessions\/gh-9001-1$/, kind: 'status', status: 503, skip: 1, times: 10 })
+    sandbox.addFault({
+      method: 'POST',
+      path: /\/sessions\/gh-9001-1$/,
+      kind: 'status',
+      status: 503,
+      skip: 1,
+      times: 10,
+    })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(makeRecords(4)), 'batch-size': '2', 'max-retries': '1' }),
+      inputs: sandboxInputs(sandbox.url, {
+        records: JSON.stringify(makeRecords(4)),
+        'batch-size': '2',
+        'max-retries': '1',
+      }),
     })
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/::error::Drata failed to upload records to session gh-9001-1 with 503.* after 1 retries/)
+    expect(result.stdout).toMatch(
+      /::error::Drata failed to upload records to session gh-9001-1 with 503.* after 1 retries/,
+    )
     expect(sessionStatus()).toBe('CANCELED')
     expect(JSON.stringify(sandbox.activeRecords(1, 1))).toBe(before)
   })
 
   it('times out a slow response and retries it', async () => {
-    sandbox.addFault({ method: 'POST', path: /\/sessions\/gh-9001-1$/, kind: 'delay', delayMs: 2500 })
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(makeRecords(3)), 'request-timeout': '1' }) })
+    sandbox.addFault({
+      method: 'POST',
+      path: /\/sessions\/gh-9001-1$/,
+      kind: 'delay',
+      delayMs: 2500,
+    })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        records: JSON.stringify(makeRecords(3)),
+        'request-timeout': '1',
+      }),
+    })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/no response; retry 1 of 5/)
     expect(ids()).toEqual(['rec-0001', 'rec-0002', 'rec-0003'])
@@ -90,7 +137,9 @@ describe('retries', () => {
 describe('session actions are checked, not blindly retried', () => {
   it('a complete whose answer was lost is found applied and not sent again', async () => {
     sandbox.addFault({ method: 'POST', path: '/actions', kind: 'drop-after-apply' })
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}' }),
+    })
     expect(result.code).toBe(0)
     expect(actions('complete')).toHaveLength(1)
     expect(result.outputs['session-status']).toBe('ACTIVE')
@@ -99,7 +148,9 @@ describe('session actions are checked, not blindly retried', () => {
 
   it('a complete that failed before applying is retried after reading the status', async () => {
     sandbox.addFault({ method: 'POST', path: '/actions', kind: 'status', status: 500 })
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}' }),
+    })
     expect(result.code).toBe(0)
     expect(actions('complete')).toHaveLength(2)
     expect(ids()).toEqual(['a'])
@@ -107,9 +158,15 @@ describe('session actions are checked, not blindly retried', () => {
 
   it('a cancel whose answer was lost is found applied', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({ resources: [{ connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } }] })
+    sandbox = await startSandbox({
+      resources: [
+        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
+      ],
+    })
     sandbox.addFault({ method: 'POST', path: '/actions', kind: 'drop-after-apply' })
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id":"no-name"}' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"no-name"}' }),
+    })
     expect(result.code).toBe(1)
     expect(actions('cancel')).toHaveLength(1)
     expect(sessionStatus()).toBe('CANCELED')
@@ -123,7 +180,9 @@ describe('one IN_PROGRESS session per resource', () => {
     sandbox.seed(1, 1, [{ id: 'old' }])
     await openOtherSession('other-run')
     setTimeout(() => void completeOtherSession('other-run'), 1500)
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}' }),
+    })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("Session 'other-run' of another run is IN_PROGRESS")
     // other-run replaced 'old' with 'theirs'; this append run kept it.
@@ -132,19 +191,31 @@ describe('one IN_PROGRESS session per resource', () => {
 
   it('gives up after session-wait, naming the session, without writing', async () => {
     await openOtherSession('other-run')
-    const result = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}', 'session-wait': '1' }) })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}', 'session-wait': '1' }),
+    })
     expect(result.code).toBe(1)
-    expect(result.stdout).toMatch(/::error::Session 'other-run' \(started .*\) is still IN_PROGRESS .* raise 'session-wait'/)
-    expect(sandbox.requests.filter((r) => r.method === 'POST' && r.path.includes(SESSION))).toHaveLength(0)
+    expect(result.stdout).toMatch(
+      /::error::Session 'other-run' \(started .*\) is still IN_PROGRESS .* raise 'session-wait'/,
+    )
+    expect(
+      sandbox.requests.filter((r) => r.method === 'POST' && r.path.includes(SESSION)),
+    ).toHaveLength(0)
     expect(sessionStatus('other-run')).toBe('IN_PROGRESS')
   })
 
   it('refuses a session id that was used before', async () => {
-    const first = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}', 'session-id': 'fixed-id' }) })
+    const first = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}', 'session-id': 'fixed-id' }),
+    })
     expect(first.code).toBe(0)
-    const second = await runAction({ inputs: sandboxInputs(sandbox.url, { records: '{"id":"b"}', 'session-id': 'fixed-id' }) })
+    const second = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"b"}', 'session-id': 'fixed-id' }),
+    })
     expect(second.code).toBe(1)
-    expect(second.stdout).toContain("Session 'fixed-id' already exists on this resource with status ACTIVE")
+    expect(second.stdout).toContain(
+      "Session 'fixed-id' already exists on this resource with status ACTIVE",
+    )
     expect(ids()).toEqual(['a'])
   })
 })
@@ -160,7 +231,10 @@ describe('post step and signals', () => {
       if (e.method === 'POST' && upload.test(e.path) && ++uploads === 2 && child) act(child)
     })
     return runAction({
-      inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(makeRecords(50)), 'batch-size': '10' }),
+      inputs: sandboxInputs(sandbox.url, {
+        records: JSON.stringify(makeRecords(50)),
+        'batch-size': '10',
+      }),
       onSpawn: (c) => {
         child = c
       },

@@ -1,10 +1,24 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { envInputReader, INPUT, InputError, type InputReader, readSettings } from '../../src/inputs.js'
+import {
+  envInputReader,
+  INPUT,
+  InputError,
+  type InputReader,
+  readSettings,
+} from '../../src/inputs.js'
 import { REGIONS, type Settings } from '../../src/settings.js'
 
-const ENV: NodeJS.ProcessEnv = { GITHUB_RUN_ID: '4242', GITHUB_RUN_ATTEMPT: '3', GITHUB_WORKSPACE: '/tmp/ws' }
-const BASE: Record<string, string> = { 'api-key': 'k-123456', 'connection-id': '7', 'resource-id': '9' }
+const ENV: NodeJS.ProcessEnv = {
+  GITHUB_RUN_ID: '4242',
+  GITHUB_RUN_ATTEMPT: '3',
+  GITHUB_WORKSPACE: '/tmp/ws',
+}
+const BASE: Record<string, string> = {
+  'api-key': 'k-123456',
+  'connection-id': '7',
+  'resource-id': '9',
+}
 
 function reader(inputs: Record<string, string>): InputReader {
   return (name) => inputs[name] ?? ''
@@ -153,7 +167,9 @@ describe('api-url', () => {
   })
 
   it('takes precedence over the region', () => {
-    expect(settings({ region: 'eu', 'api-url': 'https://x.example/public/v2' }).baseUrl).toBe('https://x.example/public/v2')
+    expect(settings({ region: 'eu', 'api-url': 'https://x.example/public/v2' }).baseUrl).toBe(
+      'https://x.example/public/v2',
+    )
   })
 
   // BUG: a bare '?' (or '#') has an empty search (hash), so it passes the "no query" check, and
@@ -203,7 +219,10 @@ describe('problem reporting', () => {
     // api-key is missing as well (dry-run is not a valid true).
     const named = [...Object.keys(bad).filter((n) => n !== 'records'), 'api-key']
     for (const name of named) {
-      expect(found.some((p) => p.includes(`'${name}'`)), `a problem naming '${name}' in ${JSON.stringify(found)}`).toBe(true)
+      expect(
+        found.some((p) => p.includes(`'${name}'`)),
+        `a problem naming '${name}' in ${JSON.stringify(found)}`,
+      ).toBe(true)
     }
     // The inline records problem names its input too.
     expect(found.some((p) => p.includes(`'${INPUT.records}'`))).toBe(true)
@@ -221,7 +240,9 @@ describe('problem reporting', () => {
       error = e
     }
     expect((error as InputError).message.startsWith('Invalid input:\n')).toBe(true)
-    expect((error as InputError).problems).toEqual([expect.stringContaining(`'${INPUT.mode}' must be one of append, replace, upsert`)])
+    expect((error as InputError).problems).toEqual([
+      expect.stringContaining(`'${INPUT.mode}' must be one of append, replace, upsert`),
+    ])
   })
 
   it('requires api-key, connection-id and resource-id for a real run', () => {
@@ -239,7 +260,9 @@ describe('problem reporting', () => {
     ['max-retries', '-1'],
     ['request-timeout', '601'],
   ])('rejects %s=%s as out of range', (name, value) => {
-    expect(problems({ ...BASE, [name]: value })).toEqual([expect.stringContaining(`'${name}' must be a whole number`)])
+    expect(problems({ ...BASE, [name]: value })).toEqual([
+      expect.stringContaining(`'${name}' must be a whole number`),
+    ])
   })
 
   it('accepts the bounds of ranges', () => {
@@ -276,7 +299,9 @@ describe('dry run', () => {
 describe('mode-specific inputs', () => {
   it('rejects retention-days with mode replace', () => {
     const found = problems({ ...BASE, mode: 'replace', 'retention-days': '30' })
-    expect(found).toEqual([expect.stringContaining(`'${INPUT.retentionDays}' applies only to mode 'append'`)])
+    expect(found).toEqual([
+      expect.stringContaining(`'${INPUT.retentionDays}' applies only to mode 'append'`),
+    ])
   })
 
   it('rejects retention-days with mode upsert', () => {
@@ -298,7 +323,10 @@ describe('mode-specific inputs', () => {
 
 describe('inline records', () => {
   it('parses a JSON array', () => {
-    expect(settings({ records: '[{"id":"a","n":1},{"id":"b"}]' }).inlineRecords).toEqual([{ id: 'a', n: 1 }, { id: 'b' }])
+    expect(settings({ records: '[{"id":"a","n":1},{"id":"b"}]' }).inlineRecords).toEqual([
+      { id: 'a', n: 1 },
+      { id: 'b' },
+    ])
   })
 
   it('parses a single JSON object', () => {
@@ -328,11 +356,10 @@ describe('inline records', () => {
 
 describe('records-file', () => {
   it('splits patterns by line and drops blank lines', () => {
-    expect(settings({ 'records-file': 'evidence/*.json\n\n  out/**/*.ndjson  \r\n!out/skip.ndjson' }).recordsFiles).toEqual([
-      'evidence/*.json',
-      'out/**/*.ndjson',
-      '!out/skip.ndjson',
-    ])
+    expect(
+      settings({ 'records-file': 'evidence/*.json\n\n  out/**/*.ndjson  \r\n!out/skip.ndjson' })
+        .recordsFiles,
+    ).toEqual(['evidence/*.json', 'out/**/*.ndjson', '!out/skip.ndjson'])
   })
 
   it.each([
@@ -365,7 +392,10 @@ describe('collect', () => {
   })
 
   it('accepts a comma or newline separated list without duplicates, in order', () => {
-    expect(settings({ collect: 'workflow-run, commit\nworkflow-run' }).collect).toEqual(['workflow-run', 'commit'])
+    expect(settings({ collect: 'workflow-run, commit\nworkflow-run' }).collect).toEqual([
+      'workflow-run',
+      'commit',
+    ])
     expect(settings({ collect: 'Commit' }).collect).toEqual(['commit'])
   })
 
@@ -377,7 +407,9 @@ describe('collect', () => {
 
   it('rejects an unknown collector, naming it', () => {
     const found = problems({ ...BASE, collect: 'commit,sbom' })
-    expect(found).toEqual([expect.stringContaining(`'${INPUT.collect}' has unknown collector 'sbom'`)])
+    expect(found).toEqual([
+      expect.stringContaining(`'${INPUT.collect}' has unknown collector 'sbom'`),
+    ])
   })
 })
 

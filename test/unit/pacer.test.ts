@@ -33,7 +33,8 @@ function busiestWindow(times: readonly number[], windowMs: number): number {
   let best = 0
   let end = 0
   for (let start = 0; start < times.length; start++) {
-    while (end < times.length && (times[end] as number) <= (times[start] as number) + windowMs) end++
+    while (end < times.length && (times[end] as number) <= (times[start] as number) + windowMs)
+      end++
     best = Math.max(best, end - start)
   }
   return best
@@ -94,27 +95,27 @@ describe('Pacer', () => {
     { perMinute: 450, burst: 25 },
     { perMinute: 60, burst: 10 },
     { perMinute: 100, burst: 1 },
-  ])('never lets more than burst + perMinute through in any 60 s window ($perMinute/min, burst $burst)', async ({
-    perMinute,
-    burst,
-  }) => {
-    const clock = fakeClock()
-    const pacer = new Pacer({ perMinute, burst, now: clock.now, sleep: clock.sleep })
-    const random = prng(perMinute * 31 + burst)
-    const times: number[] = []
-    for (let i = 0; i < 3000; i++) {
-      // Mostly back to back, sometimes idle long enough to refill the bucket partly or fully.
-      const r = random()
-      if (r > 0.997) clock.advance(Math.floor(random() * 120_000))
-      else if (r > 0.99) clock.advance(Math.floor(random() * 1_000))
-      await pacer.take()
-      times.push(clock.now())
-    }
-    const busiest = busiestWindow(times, 60_000)
-    expect(busiest).toBeLessThanOrEqual(burst + perMinute)
-    // The bound is not met trivially: the requests do come close to it.
-    expect(busiest).toBeGreaterThan(0.9 * perMinute)
-  })
+  ])(
+    'never lets more than burst + perMinute through in any 60 s window ($perMinute/min, burst $burst)',
+    async ({ perMinute, burst }) => {
+      const clock = fakeClock()
+      const pacer = new Pacer({ perMinute, burst, now: clock.now, sleep: clock.sleep })
+      const random = prng(perMinute * 31 + burst)
+      const times: number[] = []
+      for (let i = 0; i < 3000; i++) {
+        // Mostly back to back, sometimes idle long enough to refill the bucket partly or fully.
+        const r = random()
+        if (r > 0.997) clock.advance(Math.floor(random() * 120_000))
+        else if (r > 0.99) clock.advance(Math.floor(random() * 1_000))
+        await pacer.take()
+        times.push(clock.now())
+      }
+      const busiest = busiestWindow(times, 60_000)
+      expect(busiest).toBeLessThanOrEqual(burst + perMinute)
+      // The bound is not met trivially: the requests do come close to it.
+      expect(busiest).toBeGreaterThan(0.9 * perMinute)
+    },
+  )
 
   it('keeps the default pace under Drata’s 500 requests per minute', async () => {
     const clock = fakeClock()

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { BASE_DELAY_MS, backoffDelay, MAX_DELAY_MS, MAX_RETRY_AFTER_MS, parseRetryAfter } from '../../src/drata/retry.js'
+import {
+  BASE_DELAY_MS,
+  backoffDelay,
+  MAX_DELAY_MS,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+} from '../../src/drata/retry.js'
 
 const NOW = Date.parse('2030-01-01T00:00:00Z')
 
@@ -73,9 +79,12 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(NOW - 60_000).toUTCString(), NOW)).toBe(0)
   })
 
-  it.each(['soon', 'abc', '1e3', '5 minutes', '3s', '12abc'])('returns undefined for garbage %s', (value) => {
-    expect(parseRetryAfter(value, NOW)).toBeUndefined()
-  })
+  it.each(['soon', 'abc', '1e3', '5 minutes', '3s', '12abc'])(
+    'returns undefined for garbage %s',
+    (value) => {
+      expect(parseRetryAfter(value, NOW)).toBeUndefined()
+    },
+  )
 
   it('caps long delays at 120 s, in seconds and as a date', () => {
     expect(MAX_RETRY_AFTER_MS).toBe(120_000)

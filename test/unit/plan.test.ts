@@ -1,0 +1,182 @@
+import { describe, expect, it } from 'vitest'
+import type { DrataRecord, RecordsApi } from '../../src/drata/records.js'
+import {
+  type ActivePlan,
+  changedSince,
+  planAppend,
+  planReplace,
+  readActive,
+  shrinkProblem,
+  toSendable,
+} from '../../src/push/plan.js'
+
+const DAY = 86_400_000
+const NOW = Date.parse('2030-06-15T12:00:00Z')
+
+function rec(id: string, updatedAt = NOW - DAY, attributes: Record<string, unknown> = { v: id }): DrataRecord {
+  return { id, attributes, sessionId: null, createdAt: new Date(NOW - 100 * DAY).toISOString(), updatedAt: new Date(updatedAt).toISOString() }
+}
+
+function plan(activeCount: number, removed: number): ActivePlan {
+  return { activeCount, removed, carried: [], carriedUpdatedAt: new Map() }
+}
+
+/** A RecordsApi whose records() yields the given pages (and records the queries). */
+function pagedApi(pages: DrataRecord[][]) {
+  const queries: unknown[] = []
+  const api = {
+    async *records(query: unknown = {}) {
+      queries.push(query)
+      for (const page of pages) yield page
+    },
+  }
+  return { api: api as unknown as RecordsApi, queries }
+}
+
+describe('planAppend', () => {
+  it('carries every active record this run does not send', () => {
+    const active = [rec('a'), rec('b'), rec('c')]
+    const p = planAppend(active, new Set(['b', 'z']), 0, NOW)
+    expect(p.activeCount).toBe(3)
+    expect(p.carried.map((s) => s.id)).toEqual(['a', 'c'])
+    expect(p.removed).toBe(0)
+  })
+
+  it('lets the new version win over the active one (not carried, not removed)', () => {
+    const p = planAppend([rec('a', NOW - 400 * DAY)], new Set(['a']), 30, NOW)
+    expect(p.carried).toEqual([])
+    expect(p.removed).toBe(0)
+  })
+
+  it('drops records not updated within the retention and counts them as removed', () => {
+    const active = [rec('fresh', NOW - 29 * DAY), rec('old', NOW - 31 * DAY), rec('edge', NOW - 30 * DAY)]
+    const p = planAppend(active, new Set(), 30, NOW)
+    expect(p.carried.map((s) => s.id)).toEqual(['fresh', 'edge'])
+    expect(p.removed).toBe(1)
+  })
+
+  it('keeps everything, however old, with retention 0', () => {
+    const p = planAppend([rec('ancient', 0)], new Set(), 0, NOW)
+    expect(p.carried.map((s) => s.id)).toEqual(['ancient'])
+    expect(p.removed).toBe(0)
+  })
+
+  it('remembers the updatedAt of each carried record', () => {
+    const a = rec('a', NOW - 2 * DAY)
+    const p = planAppend([a, rec('b')], new Set(['b']), 0, NOW)
+    expect([...p.carriedUpdatedAt]).toEqual([['a', a.updatedAt]])
+  })
+
+  it('carries the attributes with the id put into the data', () => {
+    const p = planAppend([rec('a', NOW, { name: 'x', id: 'stale' })], new Set(), 0, NOW)
+    expect(p.carried).toEqual([{ id: 'a', data: { name: 'x', id: 'a' } }])
+  })
+})
+
+describe('planReplace', () => {
+  it('counts every active record this run does not send as removed', () => {
+    const p = planReplace([rec('a'), rec('b'), rec('c'), rec('d')], new Set(['a', 'new']))
+    expect(p).toEqual({ activeCount: 4, carried: [], removed: 3, carriedUpdatedAt: new Map() })
+  })
+
+  it('removes nothing when every active record is sent again', () => {
+    expect(planReplace([rec('a'), rec('b')], new Set(['a', 'b'])).removed).toBe(0)
+  })
+
+  it('removes nothing from an empty resource', () => {
+    expect(planReplace([], new Set(['a'])).removed).toBe(0)
+  })
+})
+
+describe('shrinkProblem', () => {
+  it('allows removing exactly half', () => {
+    expect(shrinkProblem(plan(10, 5), false)).toBeUndefined()
+    expect(shrinkProblem(plan(2, 1), false)).toBeUndefined()
+  })
+
+  it('allows removing less than half, or nothing', () => {
+    expect(shrinkProblem(plan(10, 4), false)).toBeUndefined()
+    expect(shrinkProblem(plan(10, 0), false)).toBeUndefined()
+  })
+
+  it('refuses removing more than half, with counts and the way out', () => {
+    const message = shrinkProblem(plan(10, 6), false)
+    expect(message).toContain('remove 6 of the 10 active records')
+    expect(message).toContain("'allow-shrink: true'")
+    expect(shrinkProblem(plan(3, 2), false)).toBeDefined()
+  })
+
+  it('refuses removing all records, even a single one', () => {
+    expect(shrinkProblem(plan(1, 1), false)).toContain('remove 1 of the 1 active records')
+    expect(shrinkProblem(plan(50, 50), false)).toBeDefined()
+  })
+
+  it('allows any shrink with allowShrink', () => {
+    expect(shrinkProblem(plan(10, 10), true)).toBeUndefined()
+    expect(shrinkProblem(plan(10, 9), true)).toBeUndefined()
+  })
+
+  it('has nothing to refuse on an empty resource', () => {
+    expect(shrinkProblem(plan(0, 0), false)).toBeUndefined()
+  })
+})
+
+describe('toSendable', () => {
+  it('uses the record id as the id in the data', () => {
+    expect(toSendable(rec('x', NOW, { a: 1 }))).toEqual({ id: 'x', data: { a: 1, id: 'x' } })
+  })
+})
+
+describe('readActive', () => {
+  it('reads every page of the active records', async () => {
+    const { api, queries } = pagedApi([[rec('a'), rec('b')], [rec('c')], []])
+    expect((await readActive(api)).map((r) => r.id)).toEqual(['a', 'b', 'c'])
+    expect(queries).toEqual([{}])
+  })
+})
+
+describe('changedSince', () => {
+  const SKEW = 5 * 60_000
+  const since = NOW
+
+  it('finds records changed after the read began (within the skew margin), newest first', async () => {
+    const base = planAppend([rec('carried', NOW - DAY)], new Set(['mine']), 0, NOW)
+    const { api, queries } = pagedApi([
+      [
+        rec('late', NOW + 1000), // upserted by someone else during the run
+        rec('mine', NOW + 500), // this run's own record
+        rec('carried', NOW + 200), // carried, then changed by someone else
+        rec('skewed', NOW - SKEW + 1000), // inside the clock-skew margin
+        rec('old', NOW - SKEW - 1000),
+      ],
+      [rec('older', NOW - DAY)],
+    ])
+    const changed = await changedSince(api, since, new Set(['mine']), base)
+    expect(changed.map((s) => s.id)).toEqual(['late', 'carried', 'skewed'])
+    expect(queries).toEqual([{ sort: 'updatedAt', sortDir: 'DESC' }])
+  })
+
+  it('skips a carried record that has not changed since it was read', async () => {
+    const carried = rec('c', NOW + 10)
+    const base = planAppend([carried], new Set(), 0, NOW)
+    const { api } = pagedApi([[carried]])
+    expect(await changedSince(api, since, new Set(), base)).toEqual([])
+  })
+
+  it('stops paging at the first page that reaches older records', async () => {
+    let pagesRead = 0
+    const api = {
+      async *records() {
+        pagesRead++
+        yield [rec('new', NOW + 5)]
+        pagesRead++
+        yield [rec('x', NOW + 1), rec('stale', NOW - DAY)]
+        pagesRead++
+        yield [rec('never', NOW + 99)]
+      },
+    } as unknown as RecordsApi
+    const changed = await changedSince(api, since, new Set(), plan(0, 0))
+    expect(changed.map((s) => s.id)).toEqual(['new', 'x'])
+    expect(pagesRead).toBe(2)
+  })
+})

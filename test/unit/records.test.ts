@@ -1,0 +1,144 @@
+import { describe, expect, it } from 'vitest'
+import { assembleRecords, MAX_RECORD_BYTES, RecordError, type SourcedRecords } from '../../src/evidence/records.js'
+
+function problemsOf(sources: SourcedRecords[]): string[] {
+  try {
+    assembleRecords(sources)
+  } catch (error) {
+    expect(error).toBeInstanceOf(RecordError)
+    return (error as RecordError).problems
+  }
+  throw new Error('assembleRecords accepted the records')
+}
+
+describe('assembleRecords', () => {
+  it('keeps records in order with their ids and sources', () => {
+    const out = assembleRecords([
+      { source: 'inline', records: [{ id: 'a', x: 1 }], idField: 'id' },
+      { source: 'evidence/b.json', records: [{ id: 'b' }, { id: 'c' }], idField: 'id' },
+    ])
+    expect(out).toEqual([
+      { id: 'a', source: 'inline', data: { id: 'a', x: 1 } },
+      { id: 'b', source: 'evidence/b.json', data: { id: 'b' } },
+      { id: 'c', source: 'evidence/b.json', data: { id: 'c' } },
+    ])
+  })
+
+  it('copies the id field into id as a string', () => {
+    const [r] = assembleRecords([{ source: 'inline', records: [{ key: 'k-1', v: true }], idField: 'key' }])
+    expect(r?.id).toBe('k-1')
+    expect(r?.data).toEqual({ key: 'k-1', v: true, id: 'k-1' })
+  })
+
+  it('turns numeric ids into strings', () => {
+    const out = assembleRecords([
+      { source: 'inline', records: [{ id: 42 }], idField: 'id' },
+      { source: 'f.ndjson', records: [{ n: 7 }], idField: 'n' },
+    ])
+    expect(out.map((r) => r.id)).toEqual(['42', '7'])
+    expect(out[0]?.data.id).toBe('42')
+    expect(out[1]?.data).toEqual({ n: 7, id: '7' })
+  })
+
+  it('trims string ids', () => {
+    const [r] = assembleRecords([{ source: 'inline', records: [{ id: '  a  ' }], idField: 'id' }])
+    expect(r?.id).toBe('a')
+    expect(r?.data.id).toBe('a')
+  })
+
+  it('accepts an id that agrees with the id field', () => {
+    const [r] = assembleRecords([{ source: 'inline', records: [{ id: 5, key: '5' }], idField: 'key' }])
+    expect(r?.id).toBe('5')
+  })
+
+  it.each([
+    ['missing', {}],
+    ['empty', { id: '' }],
+    ['blank', { id: '   ' }],
+    ['null', { id: null }],
+    ['boolean', { id: true }],
+    ['object', { id: { a: 1 } }],
+    ['NaN', { id: Number.NaN }],
+    ['Infinity', { id: Number.POSITIVE_INFINITY }],
+  ])('rejects a %s id, naming the source and record number', (_label, record) => {
+    const found = problemsOf([{ source: 'evidence/x.json', records: [{ id: 'ok' }, record], idField: 'id' }])
+    expect(found).toEqual([expect.stringContaining("evidence/x.json record 2: 'id' must be a non-empty string or a number")])
+  })
+
+  it('names the id field in a missing-id problem', () => {
+    const found = problemsOf([{ source: 'inline', records: [{ id: 'a' }], idField: 'key' }])
+    expect(found).toEqual([expect.stringContaining("'key' must be a non-empty string")])
+  })
+
+  it('rejects a record whose id and id field disagree', () => {
+    const found = problemsOf([{ source: 'inline', records: [{ id: 'x', key: 'y' }], idField: 'key' }])
+    expect(found).toEqual(["inline record 1: has id 'x' and key 'y'; Drata matches records by 'id', so they must agree"])
+  })
+
+  it('lists duplicate ids across sources with every source', () => {
+    const found = problemsOf([
+      { source: 'inline', records: [{ id: 'dup' }, { id: 'u1' }], idField: 'id' },
+      { source: 'a.json', records: [{ id: 'dup' }], idField: 'id' },
+      { source: 'collector:commit', records: [{ id: 'dup' }, { id: 'u2' }], idField: 'id' },
+    ])
+    expect(found).toEqual(["duplicate id 'dup' in inline, a.json, collector:commit"])
+  })
+
+  it('treats ids that become equal as strings as duplicates', () => {
+    const found = problemsOf([
+      { source: 'inline', records: [{ id: 1 }], idField: 'id' },
+      { source: 'b.yaml', records: [{ id: '1' }], idField: 'id' },
+    ])
+    expect(found).toEqual(["duplicate id '1' in inline, b.yaml"])
+  })
+
+  it('lists duplicates within one source', () => {
+    expect(problemsOf([{ source: 'inline', records: [{ id: 'a' }, { id: 'a' }], idField: 'id' }])).toEqual([
+      "duplicate id 'a' in inline, inline",
+    ])
+  })
+
+  it('lists at most 50 duplicate ids and counts the rest', () => {
+    const records = Array.from({ length: 60 }, (_, i) => ({ id: `d${i}` }))
+    const found = problemsOf([
+      { source: 'one', records, idField: 'id' },
+      { source: 'two', records, idField: 'id' },
+    ])
+    expect(found).toHaveLength(51)
+    expect(found.at(-1)).toBe('… and 10 more duplicate ids')
+  })
+
+  it('rejects an oversize record, with its id and size', () => {
+    const big = { id: 'big', blob: 'x'.repeat(MAX_RECORD_BYTES) }
+    const found = problemsOf([{ source: 'inline', records: [{ id: 'small' }, big], idField: 'id' }])
+    expect(found).toHaveLength(1)
+    expect(found[0]).toMatch(/^inline record 2 \(id big\): \d+ bytes; a record may be at most 1048576 bytes$/)
+  })
+
+  it('accepts a record just under the size limit', () => {
+    const overhead = JSON.stringify({ id: 'r', blob: '' }).length
+    const out = assembleRecords([{ source: 'inline', records: [{ id: 'r', blob: 'x'.repeat(MAX_RECORD_BYTES - overhead) }], idField: 'id' }])
+    expect(out).toHaveLength(1)
+  })
+
+  it('reports every problem at once in the error message', () => {
+    let error: unknown
+    try {
+      assembleRecords([
+        { source: 'inline', records: [{}, { id: 'a' }, { id: 'a' }], idField: 'id' },
+        { source: 'f.json', records: [{ id: 'x', key: 'y' }], idField: 'key' },
+      ])
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(RecordError)
+    const { problems, message } = error as RecordError
+    expect(problems).toHaveLength(3)
+    expect(message.startsWith('Invalid records:\n')).toBe(true)
+    for (const p of problems) expect(message).toContain(`  - ${p}`)
+  })
+
+  it('returns nothing for no sources', () => {
+    expect(assembleRecords([])).toEqual([])
+  })
+})
