@@ -76354,17 +76354,21 @@ function buildApi(config) {
 /** Real sleep, cut short (rejecting) when the signal aborts. */
 const realSleep = (ms, signal) => new Promise((resolve, reject) => {
     if (signal?.aborted)
-        return reject(signal.reason);
+        return reject(abortError(signal));
     const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
         resolve();
     }, ms);
     const onAbort = () => {
         clearTimeout(timer);
-        reject(signal?.reason);
+        reject(abortError(signal));
     };
     signal?.addEventListener('abort', onAbort, { once: true });
 });
+function abortError(signal) {
+    const reason = signal?.reason;
+    return reason instanceof Error ? reason : new Error('aborted');
+}
 class Pacer {
     tokens;
     last;
@@ -76562,6 +76566,10 @@ function parseRetryAfter(header, now) {
     const value = header.trim();
     if (/^\d+(\.\d+)?$/.test(value))
         return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000));
+    // HTTP dates (IMF-fixdate, RFC 850, asctime) all start with a day name; Date.parse alone
+    // would read garbage such as '-1' or '1,5' as a date long past and retry at once.
+    if (!/^[A-Za-z]{3}/.test(value))
+        return undefined;
     const date = Date.parse(value);
     if (Number.isNaN(date))
         return undefined;
@@ -76622,7 +76630,9 @@ function parseNdjson(text, where) {
             value = JSON.parse(line);
         }
         catch (error) {
-            throw new Error(`${where} line ${index + 1}: not valid JSON (${error.message})`);
+            throw new Error(`${where} line ${index + 1}: not valid JSON (${error.message})`, {
+                cause: error,
+            });
         }
         if (!isPlainObject(value)) {
             throw new Error(`${where} line ${index + 1}: expected one JSON object per line`);
@@ -76883,7 +76893,7 @@ class Parser {
             this.problems.push(`'${INPUT.apiUrl}' must be an absolute URL such as https://public-api.drata.com/public/v2 (got '${raw}')`);
             return regionUrl;
         }
-        if (url.username || url.password || url.search || url.hash) {
+        if (url.username || url.password || /[?#]/.test(raw)) {
             this.problems.push(`'${INPUT.apiUrl}' must not carry credentials, a query or a fragment`);
             return regionUrl;
         }
@@ -77001,7 +77011,7 @@ var parse = __nccwpck_require__(9546);
 
 
 /** The commit this run built: from the push payload when present, else from the environment. */
-const collectCommit = async (input) => {
+const collectCommit = (input) => {
     const { run } = input;
     const slug = repoSlug(run);
     if (!run.sha)
@@ -77077,7 +77087,7 @@ function readEvent(file) {
         text = (0,external_node_fs_namespaceObject.readFileSync)(file, 'utf8');
     }
     catch (error) {
-        throw new Error(`Cannot read the event payload GITHUB_EVENT_PATH=${file}: ${error.message}`);
+        throw new Error(`Cannot read the event payload GITHUB_EVENT_PATH=${file}: ${error.message}`, { cause: error });
     }
     const value = JSON.parse(text);
     return (0,parse/* isPlainObject */.Q)(value) ? value : {};
@@ -78052,8 +78062,8 @@ function assembleRecords(sources) {
                 problems.push(`${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`);
                 return;
             }
-            if (idField !== 'id' && record.id !== undefined && String(record.id) !== id) {
-                problems.push(`${where}: has id '${String(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`);
+            if (idField !== 'id' && record.id !== undefined && idText(record.id).trim() !== id) {
+                problems.push(`${where}: has id '${idText(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`);
                 return;
             }
             const data = { ...record, id };
@@ -78084,11 +78094,17 @@ class RecordError extends Error {
         this.name = 'RecordError';
     }
 }
+/** An id value as text: strings and numbers as they are, anything else as JSON. */
+function idText(value) {
+    return typeof value === 'string' || typeof value === 'number'
+        ? String(value)
+        : JSON.stringify(value);
+}
 
 ;// CONCATENATED MODULE: ./src/evidence/workflow-run.ts
 
 /** The workflow run this step belongs to, from the runner's environment. */
-const collectWorkflowRun = async (input) => {
+const collectWorkflowRun = (input) => {
     const { run } = input;
     const slug = repoSlug(run);
     if (!run.runId)
@@ -78311,6 +78327,7 @@ function toBatches(records, maxCount, maxBytes = MAX_REQUEST_BYTES) {
 var records = __nccwpck_require__(7464);
 ;// CONCATENATED MODULE: ./src/push/results.ts
 
+
 /**
  * Checks a bulk response item by item. A 200 response can still hold rejected records, and a
  * response that does not account for every record proves nothing, so both are failures.
@@ -78343,7 +78360,7 @@ function checkItems(ids, items) {
 // Drata's example answers with an internal UUID as `id`; only the echoed data.id names the record.
 function echoedId(item) {
     const data = item.data;
-    return data?.id === undefined ? undefined : String(data.id);
+    return data?.id === undefined ? undefined : idText(data.id);
 }
 
 ;// CONCATENATED MODULE: ./src/push/upload.ts
@@ -78606,7 +78623,11 @@ function writeOutputs(report, setOutput, clean) {
     setOutput(OUTPUT.recordsCarried, unknown(o.carried));
     setOutput(OUTPUT.recordsRemoved, unknown(o.removed));
     setOutput(OUTPUT.dryRun, String(o.dryRun));
-    setOutput(OUTPUT.result, clean(JSON.stringify(resultObject(report))));
+    // Clean the text before JSON encoding too: escaping could hide a secret from the match.
+    const result = resultObject(report);
+    if (typeof result.error === 'string')
+        result.error = clean(result.error);
+    setOutput(OUTPUT.result, clean(JSON.stringify(result)));
 }
 
 // EXTERNAL MODULE: ./src/report/redact.ts
@@ -78695,8 +78716,9 @@ function headline(report) {
 function preview(report, clean) {
     const shown = report.records.slice(0, PREVIEW_RECORDS);
     const lines = shown.map((r) => {
-        const json = JSON.stringify(r.data);
-        return escapeHtml(clean(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json));
+        // Clean before cutting: a secret cut in two would no longer match.
+        const json = clean(JSON.stringify(r.data));
+        return escapeHtml(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json);
     });
     const more = report.records.length > shown.length
         ? `\n… and ${report.records.length - shown.length} more`
@@ -78706,7 +78728,8 @@ function preview(report, clean) {
 function table(head, rows) {
     const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
     const trs = rows
-        .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+        // A blank line would end the HTML block in GitHub's Markdown: keep each cell on one line.
+        .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c).replace(/\s*\n\s*/g, ' ')}</td>`).join('')}</tr>`)
         .join('\n');
     return `<table>\n<tr>${th}</tr>\n${trs}\n</table>`;
 }
@@ -78978,6 +79001,10 @@ class SessionLifecycle {
             try {
                 const answer = await this.api.sessionAction(this.sessionId, action);
                 const status = answer?.status ?? done[0];
+                if (!done.includes(status)) {
+                    // Treat an answer that does not show the action applied as not applied.
+                    throw new SessionError(`Drata answered the ${action} of session '${this.sessionId}' with status ${status}`);
+                }
                 this.deps.memory.closed();
                 return status;
             }

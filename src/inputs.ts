@@ -185,7 +185,7 @@ class Parser {
       )
       return regionUrl
     }
-    if (url.username || url.password || url.search || url.hash) {
+    if (url.username || url.password || /[?#]/.test(raw)) {
       this.problems.push(`'${INPUT.apiUrl}' must not carry credentials, a query or a fragment`)
       return regionUrl
     }

@@ -96,7 +96,7 @@ export function networkError(error: unknown, op: Operation, retries: number): Ap
 
 function serverMessage(body: unknown): string {
   if (typeof body === 'object' && body !== null && 'message' in body) {
-    const m = (body as { message: unknown }).message
+    const m = body.message
     if (typeof m === 'string') return m
     if (Array.isArray(m)) return m.map(String).join('; ')
   }

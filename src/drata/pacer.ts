@@ -9,17 +9,22 @@ export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
 /** Real sleep, cut short (rejecting) when the signal aborts. */
 export const realSleep: Sleep = (ms, signal) =>
   new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason)
+    if (signal?.aborted) return reject(abortError(signal))
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
     const onAbort = () => {
       clearTimeout(timer)
-      reject(signal?.reason)
+      reject(abortError(signal))
     }
     signal?.addEventListener('abort', onAbort, { once: true })
   })
+
+function abortError(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason
+  return reason instanceof Error ? reason : new Error('aborted')
+}
 
 export interface PacerOptions {
   /** Sustained requests per minute; kept below Drata's 500 to leave room for other steps. */

@@ -27,6 +27,9 @@ export function parseRetryAfter(header: string | undefined, now: number): number
   const value = header.trim()
   if (/^\d+(\.\d+)?$/.test(value))
     return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000))
+  // HTTP dates (IMF-fixdate, RFC 850, asctime) all start with a day name; Date.parse alone
+  // would read garbage such as '-1' or '1,5' as a date long past and retry at once.
+  if (!/^[A-Za-z]{3}/.test(value)) return undefined
   const date = Date.parse(value)
   if (Number.isNaN(date)) return undefined
   return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now))

@@ -12,7 +12,7 @@ export interface CollectorInput {
 }
 
 /** A built-in collector: one record per subject, each with a stable `id`. */
-export type Collector = (input: CollectorInput) => Promise<JsonRecord[]>
+export type Collector = (input: CollectorInput) => JsonRecord[] | Promise<JsonRecord[]>
 
 /** Adds the fields every collector record carries, so a Drata custom test can rely on them. */
 export function stamp(

@@ -2,7 +2,7 @@ import { type Collector, repoSlug, stamp } from './collector.js'
 import { isPlainObject, type JsonRecord } from './parse.js'
 
 /** The commit this run built: from the push payload when present, else from the environment. */
-export const collectCommit: Collector = async (input) => {
+export const collectCommit: Collector = (input) => {
   const { run } = input
   const slug = repoSlug(run)
   if (!run.sha) throw new Error('GITHUB_SHA is not set; the commit collector needs it')

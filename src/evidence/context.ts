@@ -53,6 +53,7 @@ function readEvent(file: string | undefined): JsonRecord {
   } catch (error) {
     throw new Error(
       `Cannot read the event payload GITHUB_EVENT_PATH=${file}: ${(error as Error).message}`,
+      { cause: error },
     )
   }
   const value: unknown = JSON.parse(text)

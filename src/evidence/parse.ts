@@ -46,7 +46,9 @@ function parseNdjson(text: string, where: string): JsonRecord[] {
     try {
       value = JSON.parse(line)
     } catch (error) {
-      throw new Error(`${where} line ${index + 1}: not valid JSON (${(error as Error).message})`)
+      throw new Error(`${where} line ${index + 1}: not valid JSON (${(error as Error).message})`, {
+        cause: error,
+      })
     }
     if (!isPlainObject(value)) {
       throw new Error(`${where} line ${index + 1}: expected one JSON object per line`)

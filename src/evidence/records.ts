@@ -44,9 +44,9 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
         )
         return
       }
-      if (idField !== 'id' && record.id !== undefined && String(record.id) !== id) {
+      if (idField !== 'id' && record.id !== undefined && idText(record.id).trim() !== id) {
         problems.push(
-          `${where}: has id '${String(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`,
+          `${where}: has id '${idText(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`,
         )
         return
       }
@@ -76,4 +76,11 @@ export class RecordError extends Error {
     super(`Invalid records:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
     this.name = 'RecordError'
   }
+}
+
+/** An id value as text: strings and numbers as they are, anything else as JSON. */
+export function idText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number'
+    ? String(value)
+    : JSON.stringify(value)
 }

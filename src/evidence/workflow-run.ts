@@ -1,7 +1,7 @@
 import { type Collector, repoSlug, stamp } from './collector.js'
 
 /** The workflow run this step belongs to, from the runner's environment. */
-export const collectWorkflowRun: Collector = async (input) => {
+export const collectWorkflowRun: Collector = (input) => {
   const { run } = input
   const slug = repoSlug(run)
   if (!run.runId) throw new Error('GITHUB_RUN_ID is not set; the workflow-run collector needs it')

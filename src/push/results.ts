@@ -1,4 +1,5 @@
 import { type ItemResult, itemErrorMessage } from '../drata/records.js'
+import { idText } from '../evidence/records.js'
 
 /** A record Drata did not accept. */
 export interface Failure {
@@ -40,5 +41,5 @@ export function checkItems(ids: readonly string[], items: readonly ItemResult[])
 // Drata's example answers with an internal UUID as `id`; only the echoed data.id names the record.
 function echoedId(item: ItemResult): string | undefined {
   const data = item.data as { id?: unknown } | undefined
-  return data?.id === undefined ? undefined : String(data.id)
+  return data?.id === undefined ? undefined : idText(data.id)
 }

@@ -100,8 +100,14 @@ export class SessionLifecycle {
       try {
         const answer = await this.api.sessionAction(this.sessionId, action)
         const status = answer?.status ?? done[0]
+        if (!done.includes(status)) {
+          // Treat an answer that does not show the action applied as not applied.
+          throw new SessionError(
+            `Drata answered the ${action} of session '${this.sessionId}' with status ${status}`,
+          )
+        }
         this.deps.memory.closed()
-        return status as SessionStatus
+        return status
       } catch (error) {
         failure = error
       }

@@ -49,5 +49,8 @@ export function writeOutputs(
   setOutput(OUTPUT.recordsCarried, unknown(o.carried))
   setOutput(OUTPUT.recordsRemoved, unknown(o.removed))
   setOutput(OUTPUT.dryRun, String(o.dryRun))
-  setOutput(OUTPUT.result, clean(JSON.stringify(resultObject(report))))
+  // Clean the text before JSON encoding too: escaping could hide a secret from the match.
+  const result = resultObject(report)
+  if (typeof result.error === 'string') result.error = clean(result.error)
+  setOutput(OUTPUT.result, clean(JSON.stringify(result)))
 }

@@ -100,10 +100,9 @@ function headline(report: RunReport): string {
 function preview(report: RunReport, clean: (s: string) => string): string {
   const shown = report.records.slice(0, PREVIEW_RECORDS)
   const lines = shown.map((r) => {
-    const json = JSON.stringify(r.data)
-    return escapeHtml(
-      clean(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json),
-    )
+    // Clean before cutting: a secret cut in two would no longer match.
+    const json = clean(JSON.stringify(r.data))
+    return escapeHtml(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json)
   })
   const more =
     report.records.length > shown.length
@@ -115,7 +114,11 @@ function preview(report: RunReport, clean: (s: string) => string): string {
 function table(head: string[], rows: string[][]): string {
   const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')
   const trs = rows
-    .map((r) => `<tr>${r.map((c) => `<td>${escapeHtml(c)}</td>`).join('')}</tr>`)
+    // A blank line would end the HTML block in GitHub's Markdown: keep each cell on one line.
+    .map(
+      (r) =>
+        `<tr>${r.map((c) => `<td>${escapeHtml(c).replace(/\s*\n\s*/g, ' ')}</td>`).join('')}</tr>`,
+    )
     .join('\n')
   return `<table>\n<tr>${th}</tr>\n${trs}\n</table>`
 }

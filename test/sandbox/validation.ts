@@ -7,8 +7,7 @@ export type JsonObject = Record<string, unknown>
 
 /** Outcome of checking one record: its id and attributes, or the per-item error message. */
 export type RecordCheck =
-  | { ok: true; id: string; attributes: JsonObject }
-  | { ok: false; message: string; code: number }
+  { ok: true; id: string; attributes: JsonObject } | { ok: false; message: string; code: number }
 
 /** Checks one record against a resource's JSON Schema and the `id` rule. */
 export type RecordValidator = (record: JsonObject) => RecordCheck

@@ -18,7 +18,9 @@ describe('parseRecords (JSON and YAML)', () => {
   })
 
   it('parses one object as one record', () => {
-    expect(parseRecords('id: a\nnested:\n  k: [1, 2]\n', 'yaml', 'f.yaml')).toEqual([{ id: 'a', nested: { k: [1, 2] } }])
+    expect(parseRecords('id: a\nnested:\n  k: [1, 2]\n', 'yaml', 'f.yaml')).toEqual([
+      { id: 'a', nested: { k: [1, 2] } },
+    ])
   })
 
   it('parses every document of a multi-document YAML stream, in order', () => {
@@ -27,18 +29,24 @@ describe('parseRecords (JSON and YAML)', () => {
   })
 
   it('skips empty documents and comment-only input', () => {
-    expect(parseRecords('---\nid: a\n---\n---\n# nothing\n', 'yaml', 'f.yaml')).toEqual([{ id: 'a' }])
+    expect(parseRecords('---\nid: a\n---\n---\n# nothing\n', 'yaml', 'f.yaml')).toEqual([
+      { id: 'a' },
+    ])
     expect(parseRecords('# only a comment\n', 'yaml', 'f.yaml')).toEqual([])
     expect(parseRecords('', 'yaml', 'f.yaml')).toEqual([])
   })
 
   it('reads YAML 1.2 words like yes and on as strings', () => {
-    expect(parseRecords('id: a\nflag: yes\nswitch: on\n', 'yaml', 'f.yaml')).toEqual([{ id: 'a', flag: 'yes', switch: 'on' }])
+    expect(parseRecords('id: a\nflag: yes\nswitch: on\n', 'yaml', 'f.yaml')).toEqual([
+      { id: 'a', flag: 'yes', switch: 'on' },
+    ])
   })
 
   it('rejects duplicate keys, with the place', () => {
     const message = parseError('id: a\nname: x\nname: y\n', 'yaml', 'evidence/dup.yaml')
-    expect(message).toMatch(/^evidence\/dup\.yaml: not valid JSON or YAML: .*unique.* at line 3, column 1$/)
+    expect(message).toMatch(
+      /^evidence\/dup\.yaml: not valid JSON or YAML: .*unique.* at line 3, column 1$/,
+    )
   })
 
   it('rejects duplicate keys in JSON too', () => {
@@ -62,21 +70,33 @@ describe('parseRecords (JSON and YAML)', () => {
   })
 
   it('rejects an array holding a scalar, null or an array, naming the item', () => {
-    expect(parseError('[{"id":"a"}, 3]', 'yaml')).toBe('f.yaml: item 2 is a number; expected an object')
+    expect(parseError('[{"id":"a"}, 3]', 'yaml')).toBe(
+      'f.yaml: item 2 is a number; expected an object',
+    )
     expect(parseError('[null]', 'yaml')).toBe('f.yaml: item 1 is null; expected an object')
-    expect(parseError('[[{"id":"a"}]]', 'yaml')).toBe('f.yaml: item 1 is an array; expected an object')
+    expect(parseError('[[{"id":"a"}]]', 'yaml')).toBe(
+      'f.yaml: item 1 is an array; expected an object',
+    )
   })
 
   it('refuses an alias bomb', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]']
-    for (let i = 1; i <= 12; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(', ')}]`)
+    for (let i = 1; i <= 12; i++)
+      lines.push(
+        `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10)
+          .fill(`*${String.fromCharCode(96 + i)}`)
+          .join(', ')}]`,
+      )
     expect(() => parseRecords(lines.join('\n'), 'yaml', 'bomb.yaml')).toThrow()
   })
 })
 
 describe('parseRecords (NDJSON)', () => {
   it('parses one object per line, skipping blank lines and CRLF', () => {
-    expect(parseRecords('{"id":"a"}\r\n\r\n  \n{"id":"b"}\n', 'ndjson', 'f.ndjson')).toEqual([{ id: 'a' }, { id: 'b' }])
+    expect(parseRecords('{"id":"a"}\r\n\r\n  \n{"id":"b"}\n', 'ndjson', 'f.ndjson')).toEqual([
+      { id: 'a' },
+      { id: 'b' },
+    ])
   })
 
   it('names the line of invalid JSON', () => {
@@ -90,7 +110,9 @@ describe('parseRecords (NDJSON)', () => {
     ['null', 'null'],
     ['a string', '"x"'],
   ])('rejects %s on a line, naming the line', (_label, line) => {
-    expect(parseError(`{"id":"a"}\n${line}\n`, 'ndjson', 'f.jsonl')).toBe('f.jsonl line 2: expected one JSON object per line')
+    expect(parseError(`{"id":"a"}\n${line}\n`, 'ndjson', 'f.jsonl')).toBe(
+      'f.jsonl line 2: expected one JSON object per line',
+    )
   })
 
   it('does not accept YAML in NDJSON', () => {

@@ -13,8 +13,18 @@ import {
 const DAY = 86_400_000
 const NOW = Date.parse('2030-06-15T12:00:00Z')
 
-function rec(id: string, updatedAt = NOW - DAY, attributes: Record<string, unknown> = { v: id }): DrataRecord {
-  return { id, attributes, sessionId: null, createdAt: new Date(NOW - 100 * DAY).toISOString(), updatedAt: new Date(updatedAt).toISOString() }
+function rec(
+  id: string,
+  updatedAt = NOW - DAY,
+  attributes: Record<string, unknown> = { v: id },
+): DrataRecord {
+  return {
+    id,
+    attributes,
+    sessionId: null,
+    createdAt: new Date(NOW - 100 * DAY).toISOString(),
+    updatedAt: new Date(updatedAt).toISOString(),
+  }
 }
 
 function plan(activeCount: number, removed: number): ActivePlan {
@@ -49,7 +59,11 @@ describe('planAppend', () => {
   })
 
   it('drops records not updated within the retention and counts them as removed', () => {
-    const active = [rec('fresh', NOW - 29 * DAY), rec('old', NOW - 31 * DAY), rec('edge', NOW - 30 * DAY)]
+    const active = [
+      rec('fresh', NOW - 29 * DAY),
+      rec('old', NOW - 31 * DAY),
+      rec('edge', NOW - 30 * DAY),
+    ]
     const p = planAppend(active, new Set(), 30, NOW)
     expect(p.carried.map((s) => s.id)).toEqual(['fresh', 'edge'])
     expect(p.removed).toBe(1)

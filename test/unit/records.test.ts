@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { assembleRecords, MAX_RECORD_BYTES, RecordError, type SourcedRecords } from '../../src/evidence/records.js'
+import {
+  assembleRecords,
+  MAX_RECORD_BYTES,
+  RecordError,
+  type SourcedRecords,
+} from '../../src/evidence/records.js'
 
 function problemsOf(sources: SourcedRecords[]): string[] {
   try {
@@ -25,7 +30,9 @@ describe('assembleRecords', () => {
   })
 
   it('copies the id field into id as a string', () => {
-    const [r] = assembleRecords([{ source: 'inline', records: [{ key: 'k-1', v: true }], idField: 'key' }])
+    const [r] = assembleRecords([
+      { source: 'inline', records: [{ key: 'k-1', v: true }], idField: 'key' },
+    ])
     expect(r?.id).toBe('k-1')
     expect(r?.data).toEqual({ key: 'k-1', v: true, id: 'k-1' })
   })
@@ -47,7 +54,9 @@ describe('assembleRecords', () => {
   })
 
   it('accepts an id that agrees with the id field', () => {
-    const [r] = assembleRecords([{ source: 'inline', records: [{ id: 5, key: '5' }], idField: 'key' }])
+    const [r] = assembleRecords([
+      { source: 'inline', records: [{ id: 5, key: '5' }], idField: 'key' },
+    ])
     expect(r?.id).toBe('5')
   })
 
@@ -61,8 +70,14 @@ describe('assembleRecords', () => {
     ['NaN', { id: Number.NaN }],
     ['Infinity', { id: Number.POSITIVE_INFINITY }],
   ])('rejects a %s id, naming the source and record number', (_label, record) => {
-    const found = problemsOf([{ source: 'evidence/x.json', records: [{ id: 'ok' }, record], idField: 'id' }])
-    expect(found).toEqual([expect.stringContaining("evidence/x.json record 2: 'id' must be a non-empty string or a number")])
+    const found = problemsOf([
+      { source: 'evidence/x.json', records: [{ id: 'ok' }, record], idField: 'id' },
+    ])
+    expect(found).toEqual([
+      expect.stringContaining(
+        "evidence/x.json record 2: 'id' must be a non-empty string or a number",
+      ),
+    ])
   })
 
   it('names the id field in a missing-id problem', () => {
@@ -71,8 +86,12 @@ describe('assembleRecords', () => {
   })
 
   it('rejects a record whose id and id field disagree', () => {
-    const found = problemsOf([{ source: 'inline', records: [{ id: 'x', key: 'y' }], idField: 'key' }])
-    expect(found).toEqual(["inline record 1: has id 'x' and key 'y'; Drata matches records by 'id', so they must agree"])
+    const found = problemsOf([
+      { source: 'inline', records: [{ id: 'x', key: 'y' }], idField: 'key' },
+    ])
+    expect(found).toEqual([
+      "inline record 1: has id 'x' and key 'y'; Drata matches records by 'id', so they must agree",
+    ])
   })
 
   it('lists duplicate ids across sources with every source', () => {
@@ -93,9 +112,9 @@ describe('assembleRecords', () => {
   })
 
   it('lists duplicates within one source', () => {
-    expect(problemsOf([{ source: 'inline', records: [{ id: 'a' }, { id: 'a' }], idField: 'id' }])).toEqual([
-      "duplicate id 'a' in inline, inline",
-    ])
+    expect(
+      problemsOf([{ source: 'inline', records: [{ id: 'a' }, { id: 'a' }], idField: 'id' }]),
+    ).toEqual(["duplicate id 'a' in inline, inline"])
   })
 
   it('lists at most 50 duplicate ids and counts the rest', () => {
@@ -112,12 +131,20 @@ describe('assembleRecords', () => {
     const big = { id: 'big', blob: 'x'.repeat(MAX_RECORD_BYTES) }
     const found = problemsOf([{ source: 'inline', records: [{ id: 'small' }, big], idField: 'id' }])
     expect(found).toHaveLength(1)
-    expect(found[0]).toMatch(/^inline record 2 \(id big\): \d+ bytes; a record may be at most 1048576 bytes$/)
+    expect(found[0]).toMatch(
+      /^inline record 2 \(id big\): \d+ bytes; a record may be at most 1048576 bytes$/,
+    )
   })
 
   it('accepts a record just under the size limit', () => {
     const overhead = JSON.stringify({ id: 'r', blob: '' }).length
-    const out = assembleRecords([{ source: 'inline', records: [{ id: 'r', blob: 'x'.repeat(MAX_RECORD_BYTES - overhead) }], idField: 'id' }])
+    const out = assembleRecords([
+      {
+        source: 'inline',
+        records: [{ id: 'r', blob: 'x'.repeat(MAX_RECORD_BYTES - overhead) }],
+        idField: 'id',
+      },
+    ])
     expect(out).toHaveLength(1)
   })
 

@@ -18,7 +18,7 @@ async function start(opts?: SandboxOptions): Promise<Sandbox> {
 interface Answer {
   status: number
   headers: Headers
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary response JSON
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response JSON
   body: any
 }
 

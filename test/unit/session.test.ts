@@ -152,7 +152,9 @@ describe('SessionLifecycle.complete', () => {
       actions: [refused422(), { status: 'ACTIVE' }],
       found: [info(SID, 'IN_PROGRESS')],
     })
-    await expect(new SessionLifecycle(api, SID, deps().deps).complete()).rejects.toThrow(SessionError)
+    await expect(new SessionLifecycle(api, SID, deps().deps).complete()).rejects.toThrow(
+      SessionError,
+    )
     expect(calls.actions).toHaveLength(1)
   })
 
@@ -172,12 +174,15 @@ describe('SessionLifecycle.complete', () => {
     expect(memory.closed).not.toHaveBeenCalled()
   })
 
-  it.each([400, 401, 403, 404, 429])('rethrows an unambiguous %i without looking the session up', async (status) => {
-    const error = new ApiError(`status ${status}`, status, status === 429)
-    const { api, calls } = fakeApi({ actions: [error] })
-    await expect(new SessionLifecycle(api, SID, deps().deps).complete()).rejects.toBe(error)
-    expect(calls.find).toBe(0)
-  })
+  it.each([400, 401, 403, 404, 429])(
+    'rethrows an unambiguous %i without looking the session up',
+    async (status) => {
+      const error = new ApiError(`status ${status}`, status, status === 429)
+      const { api, calls } = fakeApi({ actions: [error] })
+      await expect(new SessionLifecycle(api, SID, deps().deps).complete()).rejects.toBe(error)
+      expect(calls.find).toBe(0)
+    },
+  )
 
   it('rethrows an error that is not an ApiError', async () => {
     const error = new Error('job cancelled')
@@ -237,7 +242,9 @@ describe('SessionLifecycle.acquire', () => {
     const { api, calls } = fakeApi({ found: [info(SID, 'ACTIVE')], others: [[]] })
     const promise = new SessionLifecycle(api, SID, deps().deps).acquire()
     await expect(promise).rejects.toBeInstanceOf(SessionError)
-    await expect(promise).rejects.toThrow(`Session '${SID}' already exists on this resource with status ACTIVE`)
+    await expect(promise).rejects.toThrow(
+      `Session '${SID}' already exists on this resource with status ACTIVE`,
+    )
     await expect(promise).rejects.toThrow("its own 'session-id'")
     expect(calls.others).toBe(0)
   })
@@ -251,7 +258,10 @@ describe('SessionLifecycle.acquire', () => {
   })
 
   it('waits for another session before resolving', async () => {
-    const { api, calls } = fakeApi({ found: [undefined], others: [[info('gh-99-1', 'IN_PROGRESS')], []] })
+    const { api, calls } = fakeApi({
+      found: [undefined],
+      others: [[info('gh-99-1', 'IN_PROGRESS')], []],
+    })
     const { deps: d, sleeps } = deps()
     await new SessionLifecycle(api, SID, d).acquire()
     expect(calls.others).toBe(2)
@@ -289,7 +299,9 @@ describe('SessionLifecycle.waitForOthers', () => {
   it('does not wait at all with a wait limit of 0', async () => {
     const { api } = fakeApi({ others: [[info('gh-99-1', 'IN_PROGRESS')]] })
     const { deps: d, sleeps } = deps({ waitMs: 0 })
-    await expect(new SessionLifecycle(api, SID, d).waitForOthers()).rejects.toThrow("Session 'gh-99-1'")
+    await expect(new SessionLifecycle(api, SID, d).waitForOthers()).rejects.toThrow(
+      "Session 'gh-99-1'",
+    )
     expect(sleeps).toEqual([])
   })
 })

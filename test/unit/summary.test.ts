@@ -1,0 +1,258 @@
+import { describe, expect, it } from 'vitest'
+import type { EvidenceRecord } from '../../src/evidence/records.js'
+import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
+import { redact } from '../../src/report/redact.js'
+import type { RunReport } from '../../src/report/report.js'
+import { buildSummary, MAX_FAILURE_ROWS, PREVIEW_RECORDS } from '../../src/report/summary.js'
+
+const KEY = 'drk_live_9f8e7d6c5b4a3210'
+const clean = (s: string) => redact(s, [KEY])
+const keep = (s: string) => s
+
+function records(n: number, source = 'inline'): EvidenceRecord[] {
+  return Array.from({ length: n }, (_, i) => ({ id: `r${i}`, source, data: { id: `r${i}` } }))
+}
+
+function report(outcome: Partial<PushOutcome> = {}, extra: Partial<RunReport> = {}): RunReport {
+  return {
+    outcome: { ...emptyOutcome('append', false), ...outcome },
+    records: records(3),
+    requests: 7,
+    retries: 2,
+    durationMs: 12_345,
+    ...extra,
+  }
+}
+
+function headline(summary: string): string {
+  return summary.split('\n')[0] ?? ''
+}
+
+describe('buildSummary headline', () => {
+  it('reports a success with the count, mode and session', () => {
+    const s = buildSummary(
+      report({ sessionId: 'gh-1-1', sessionStatus: 'ACTIVE', pushed: 3 }),
+      keep,
+    )
+    expect(headline(s)).toBe(
+      '## ✅ Drata evidence pushed: 3 records (append, session gh-1-1 ACTIVE)',
+    )
+  })
+
+  it('reports an upsert success without a session', () => {
+    const s = buildSummary(report({ ...emptyOutcome('upsert', false), pushed: 5 }), keep)
+    expect(headline(s)).toBe('## ✅ Drata evidence pushed: 5 records (upsert)')
+  })
+
+  it('reports a failure with a cancelled session as leaving the data unchanged', () => {
+    const s = buildSummary(
+      report({
+        mode: 'replace',
+        sessionId: 'gh-1-1',
+        sessionStatus: 'CANCELED',
+        error: 'Drata rejected 1 record',
+      }),
+      keep,
+    )
+    expect(headline(s)).toBe(
+      "## ❌ Drata evidence push failed (replace: session gh-1-1 cancelled, Drata's active data unchanged)",
+    )
+    expect(s).toContain('<pre>Drata rejected 1 record</pre>')
+  })
+
+  it('reports a failure that left the session open with its status', () => {
+    const s = buildSummary(
+      report({ sessionId: 'gh-1-1', sessionStatus: 'IN_PROGRESS', error: 'x' }),
+      keep,
+    )
+    expect(headline(s)).toBe('## ❌ Drata evidence push failed (append: IN_PROGRESS)')
+    expect(s).not.toContain('unchanged')
+  })
+
+  it('reports an upsert failure without a session', () => {
+    const s = buildSummary(report({ ...emptyOutcome('upsert', false), error: 'x' }), keep)
+    expect(headline(s)).toBe('## ❌ Drata evidence push failed (upsert)')
+  })
+
+  it('reports a dry run as sending nothing', () => {
+    const s = buildSummary(report({ dryRun: true, sessionId: 'gh-1-1' }), keep)
+    expect(headline(s)).toBe('## 🔍 Dry run: would push 3 records (append); nothing was sent')
+  })
+
+  it('reports a dry run that found a problem', () => {
+    const s = buildSummary(
+      report({ dryRun: true, error: 'A real run would fail: too many removed' }),
+      keep,
+    )
+    expect(headline(s)).toBe('## 🔍 Dry run: a real run would fail')
+    expect(s).toContain('<pre>A real run would fail: too many removed</pre>')
+  })
+
+  it('reports invalid inputs with the error and nothing else', () => {
+    const s = buildSummary(
+      report({ error: 'Invalid input:\n  - bad' }, { invalid: true, records: [] }),
+      keep,
+    )
+    expect(headline(s)).toBe('## ❌ Nothing was sent to Drata: fix the inputs or records below')
+    expect(s).toContain('<pre>Invalid input:\n  - bad</pre>')
+    expect(s).not.toContain('<table>')
+  })
+})
+
+describe('buildSummary tables', () => {
+  it('shows the outcome figures', () => {
+    const s = buildSummary(
+      report({
+        sessionId: 'gh-1-1',
+        sessionStatus: 'ACTIVE',
+        pushed: 3,
+        carried: 10,
+        removed: 2,
+        batches: 4,
+      }),
+      keep,
+    )
+    expect(s).toContain(
+      '<tr><td>append</td><td>gh-1-1</td><td>ACTIVE</td><td>3</td><td>10</td><td>2</td><td>0</td><td>4</td><td>2</td><td>12.3s</td></tr>',
+    )
+  })
+
+  it('shows unknown counts of an offline dry run as unknown', () => {
+    const s = buildSummary(report({ dryRun: true }), keep)
+    expect(s.match(/unknown \(offline dry run\)/g)).toHaveLength(2)
+    expect(s).toContain('<td>—</td>')
+  })
+
+  it('counts records per source', () => {
+    const s = buildSummary(
+      report({}, { records: [...records(2, 'inline'), ...records(3, 'evidence/a.json')] }),
+      keep,
+    )
+    expect(s).toContain('### Records per source')
+    expect(s).toContain('<tr><td>inline</td><td>2</td></tr>')
+    expect(s).toContain('<tr><td>evidence/a.json</td><td>3</td></tr>')
+  })
+
+  it('lists every failure when there are few', () => {
+    const failures = [1, 2, 3].map((i) => ({ id: `f${i}`, status: 400, message: `bad ${i}` }))
+    const s = buildSummary(report({ failures, failed: 3, error: 'x' }), keep)
+    expect(s).toContain('### Rejected records (3)\n')
+    expect(s).toContain('<tr><td>f2</td><td>400</td><td>bad 2</td></tr>')
+  })
+
+  it('caps the failures table at 50 rows and gives the total', () => {
+    expect(MAX_FAILURE_ROWS).toBe(50)
+    const failures = Array.from({ length: 120 }, (_, i) => ({
+      id: `fail-${i}`,
+      status: 422,
+      message: 'no',
+    }))
+    const s = buildSummary(report({ failures, failed: 120, error: 'x' }), keep)
+    expect(s).toContain('### Rejected records (120, first 50 shown)')
+    expect(s.match(/<td>fail-\d+<\/td>/g)).toHaveLength(50)
+    expect(s).toContain('<td>fail-49</td>')
+    expect(s).not.toContain('<td>fail-50</td>')
+  })
+
+  it('has no failures section without failures', () => {
+    expect(buildSummary(report(), keep)).not.toContain('Rejected records')
+  })
+
+  it('shows the carry-forward cost, per 1,000 records for large carries', () => {
+    const s = buildSummary(report({ carryCost: { records: 2000, requests: 10, ms: 30_000 } }), keep)
+    expect(s).toContain('Carry-forward: 2000 records')
+    expect(s).toContain('10 requests and 30.0s')
+    expect(s).toContain('5.0 requests and 15.00s per 1,000')
+  })
+
+  it('leaves the carry-forward line out when nothing was carried', () => {
+    expect(
+      buildSummary(report({ carryCost: { records: 0, requests: 2, ms: 10 } }), keep),
+    ).not.toContain('Carry-forward')
+  })
+})
+
+describe('buildSummary escaping and secrets', () => {
+  it('escapes HTML in the error, failure ids and messages, and sources', () => {
+    const s = buildSummary(
+      report(
+        {
+          error: 'bad <script>alert(1)</script> & more',
+          failures: [{ id: '<b>id</b>', status: 400, message: '<img src=x onerror=alert(1)>' }],
+          failed: 1,
+        },
+        { records: records(1, '<i>src</i>') },
+      ),
+      keep,
+    )
+    expect(s).toContain('bad &lt;script&gt;alert(1)&lt;/script&gt; &amp; more')
+    expect(s).toContain('<td>&lt;b&gt;id&lt;/b&gt;</td>')
+    expect(s).toContain('&lt;img src=x onerror=alert(1)&gt;')
+    expect(s).toContain('<td>&lt;i&gt;src&lt;/i&gt;</td>')
+    expect(s).not.toMatch(/<script|<img|<b>|<i>/)
+  })
+
+  it('removes secrets from the error, failure messages and the preview', () => {
+    const s = buildSummary(
+      report(
+        {
+          dryRun: true,
+          error: `Drata said: bad key ${KEY}`,
+          failures: [{ id: 'r0', status: 400, message: `echo Bearer ${KEY}` }],
+          failed: 1,
+        },
+        { records: [{ id: 'r0', source: 'inline', data: { id: 'r0', token: KEY } }] },
+      ),
+      clean,
+    )
+    expect(s).not.toContain(KEY)
+    expect(s).toContain('Drata said: bad key ***')
+    expect(s).toContain('echo Bearer ***')
+    expect(s).toContain('&quot;token&quot;:&quot;***&quot;'.replace(/&quot;/g, '"'))
+  })
+
+  it('removes a secret that HTML escaping would otherwise alter', () => {
+    const secret = 'ab<&>cd'
+    const s = buildSummary(report({ error: `x ${secret} y` }), (t) => redact(t, [secret]))
+    expect(s).toContain('<pre>x *** y</pre>')
+  })
+
+  it('does not show part of a secret cut by the preview', () => {
+    // Characters before the blob's content: {"id":"r0","blob":"
+    const prefix = JSON.stringify({ id: 'r0', blob: '' }).length - 2
+    const blob = 'x'.repeat(600 - (KEY.length - 1) - prefix) + KEY
+    const data = { id: 'r0', blob }
+    expect(JSON.stringify(data).indexOf(KEY)).toBe(600 - (KEY.length - 1))
+    const s = buildSummary(
+      report({ dryRun: true }, { records: [{ id: 'r0', source: 'inline', data }] }),
+      clean,
+    )
+    expect(s).not.toContain(KEY.slice(0, -1))
+  })
+})
+
+describe('buildSummary preview', () => {
+  it('previews the first records of a dry run and counts the rest', () => {
+    expect(PREVIEW_RECORDS).toBe(10)
+    const s = buildSummary(report({ dryRun: true }, { records: records(12) }), keep)
+    expect(s).toContain('Preview: first 10 of 12 records')
+    expect(s).toContain('{"id":"r9"}')
+    expect(s).not.toContain('{"id":"r10"}')
+    expect(s).toContain('… and 2 more')
+  })
+
+  it('shortens long records to 600 characters', () => {
+    const data = { id: 'big', blob: 'y'.repeat(2000) }
+    const s = buildSummary(
+      report({ dryRun: true }, { records: [{ id: 'big', source: 'inline', data }] }),
+      keep,
+    )
+    const line = s.split('\n').find((l) => l.includes('"id":"big"')) ?? ''
+    expect(line).toContain(`${JSON.stringify(data).slice(0, 600)}…`)
+    expect(line).not.toContain('y'.repeat(1000))
+  })
+
+  it('has no preview outside a dry run', () => {
+    expect(buildSummary(report(), keep)).not.toContain('Preview')
+  })
+})
