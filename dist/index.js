@@ -79000,7 +79000,8 @@ class SessionLifecycle {
             let failure;
             try {
                 const answer = await this.api.sessionAction(this.sessionId, action);
-                const status = answer?.status ?? done[0];
+                // An answer without a status (the spec allows a bare 201 {}) counts as applied.
+                const status = answer?.status ?? (action === 'complete' ? 'ACTIVE' : 'CANCELED');
                 if (!done.includes(status)) {
                     // Treat an answer that does not show the action applied as not applied.
                     throw new SessionError(`Drata answered the ${action} of session '${this.sessionId}' with status ${status}`);
