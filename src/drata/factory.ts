@@ -1,6 +1,5 @@
-import type { Dispatcher } from 'undici'
-import { DrataClient, type Logger } from './client.js'
-import { Pacer, type Sleep } from './pacer.js'
+import { type ClientOptions, DrataClient } from './client.js'
+import { Pacer } from './pacer.js'
 import { RecordsApi, type ResourceRef } from './records.js'
 
 export interface ApiParts {
@@ -12,17 +11,8 @@ export interface ApiParts {
   close(): Promise<void>
 }
 
-export interface ApiConfig {
-  baseUrl: string
-  apiKey: string
-  region: string
-  maxRetries: number
-  timeoutMs: number
-  logger: Logger
+export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'now' | 'random'> {
   ref: ResourceRef
-  signal?: AbortSignal
-  sleep?: Sleep
-  dispatcher?: Dispatcher
 }
 
 /** Builds the records API twice over one pacer: one abortable, one for cleanup after an abort. */

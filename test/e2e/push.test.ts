@@ -1,6 +1,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
-import { makeRecords, runAction, sandboxInputs, writes } from './harness.ts'
+import {
+  activeIdsOnce,
+  makeRecords,
+  NAME_REQUIRED,
+  runAction,
+  sandboxInputs,
+  writes,
+} from './harness.ts'
 
 let sandbox: Sandbox
 beforeEach(async () => {
@@ -63,9 +70,7 @@ describe('append (default mode)', () => {
       }),
     })
     expect(result.code).toBe(0)
-    const active = ids()
-    expect(active).toHaveLength(1384)
-    expect(new Set(active).size).toBe(1384)
+    expect(activeIdsOnce(sandbox)).toHaveLength(1384)
     expect(result.outputs['records-carried']).toBe('1234')
     const pages = sandbox.requests.filter(
       (r) => r.method === 'GET' && r.path.endsWith('/records') && !r.query.sessionId,
@@ -185,11 +190,7 @@ describe('upsert', () => {
 
   it('lists rejected records and fails, keeping the accepted ones (not atomic)', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({
-      resources: [
-        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
-      ],
-    })
+    sandbox = await startSandbox({ resources: NAME_REQUIRED })
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, {
         mode: 'upsert',
@@ -207,11 +208,7 @@ describe('upsert', () => {
 describe('a rejected record', () => {
   it('cancels the session and leaves the active data byte-identical', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({
-      resources: [
-        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
-      ],
-    })
+    sandbox = await startSandbox({ resources: NAME_REQUIRED })
     sandbox.seed(1, 1, makeRecords(30, 'old'))
     const before = JSON.stringify(sandbox.activeRecords(1, 1))
     const records = [
@@ -244,11 +241,7 @@ describe('a rejected record', () => {
 
   it('with fail-on-error false still cancels but only warns', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({
-      resources: [
-        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
-      ],
-    })
+    sandbox = await startSandbox({ resources: NAME_REQUIRED })
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, { records: '[{"id":"x"}]', 'fail-on-error': 'false' }),
     })

@@ -1,7 +1,15 @@
 import type { ChildProcess } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
-import { API_KEY, makeRecords, runAction, runPost, sandboxInputs } from './harness.ts'
+import {
+  activeIdsOnce,
+  API_KEY,
+  makeRecords,
+  NAME_REQUIRED,
+  runAction,
+  runPost,
+  sandboxInputs,
+} from './harness.ts'
 
 let sandbox: Sandbox
 beforeEach(async () => {
@@ -73,9 +81,7 @@ describe('retries', () => {
       }),
     })
     expect(result.code).toBe(0)
-    const active = ids()
-    expect(active).toHaveLength(80)
-    expect(new Set(active).size).toBe(80)
+    expect(activeIdsOnce(sandbox)).toHaveLength(80)
     expect(sessionStatus()).toBe('ACTIVE')
     const result_ = JSON.parse(result.outputs.result ?? '{}')
     expect(result_.retries).toBeGreaterThanOrEqual(7)
@@ -158,11 +164,7 @@ describe('session actions are checked, not blindly retried', () => {
 
   it('a cancel whose answer was lost is found applied', async () => {
     await sandbox.close()
-    sandbox = await startSandbox({
-      resources: [
-        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
-      ],
-    })
+    sandbox = await startSandbox({ resources: NAME_REQUIRED })
     sandbox.addFault({ method: 'POST', path: '/actions', kind: 'drop-after-apply' })
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, { records: '{"id":"no-name"}' }),
