@@ -76686,7 +76686,14 @@ if (_actions_core__WEBPACK_IMPORTED_MODULE_0__.getState(_state_js__WEBPACK_IMPOR
 }
 else {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__.saveState(_state_js__WEBPACK_IMPORTED_MODULE_3__/* .STATE */ .c4.isPost, 'true');
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)();
+    try {
+        await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .main */ .i)();
+    }
+    catch (error) {
+        // main reports its own failures; this catches only what it could not (e.g. an unwritable
+        // summary file), so the step still fails with a message rather than a stack trace.
+        _actions_core__WEBPACK_IMPORTED_MODULE_0__.setFailed(`Unexpected error: ${error.message}`);
+    }
 }
 
 __webpack_async_result__();

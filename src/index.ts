@@ -8,5 +8,11 @@ if (core.getState(STATE.isPost) === 'true') {
   await post()
 } else {
   core.saveState(STATE.isPost, 'true')
-  await main()
+  try {
+    await main()
+  } catch (error) {
+    // main reports its own failures; this catches only what it could not (e.g. an unwritable
+    // summary file), so the step still fails with a message rather than a stack trace.
+    core.setFailed(`Unexpected error: ${(error as Error).message}`)
+  }
 }
