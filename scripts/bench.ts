@@ -31,7 +31,9 @@ const row = (name: string, ms: number, base: number, note = '') =>
 const nodeStart = await time(() => spawnSync(process.execPath, ['-e', '0']))
 row('node -e 0 (baseline)', nodeStart, nodeStart)
 const coldStart = await time(() =>
-  runAction({ inputs: { 'dry-run': 'true', records: '{"id":"a"}', collect: 'auto' } }),
+  runAction({
+    inputs: { 'dry-run': 'true', records: '{"id":"a"}', collect: 'commit,workflow-run' },
+  }),
 )
 row('action cold start (offline dry run)', coldStart, nodeStart)
 

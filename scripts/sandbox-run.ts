@@ -52,7 +52,8 @@ const event = {
   },
 }
 const inputs = sandboxInputs(sandbox.url, {
-  collect: 'auto',
+  // The API collectors need GitHub; this demo has only the local git state.
+  collect: 'commit,workflow-run',
   records: JSON.stringify([{ id: 'control-cc8.1', control: 'CC8.1', status: 'evidence attached' }]),
 })
 

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { isPlainObject, parseRecords } from './evidence/parse.js'
 import {
-  AUTO_COLLECTORS,
+  COLLECTOR_ERRORS,
   COLLECTORS,
   type CollectorName,
   MODES,
@@ -32,6 +32,9 @@ export const INPUT = {
   failOnError: 'fail-on-error',
   requestTimeout: 'request-timeout',
   sessionWait: 'session-wait',
+  githubToken: 'github-token',
+  artifacts: 'artifacts',
+  collectorErrors: 'collector-errors',
 } as const
 
 /** Thrown when inputs are invalid; `problems` holds one line per input. */
@@ -81,7 +84,11 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const inlineRecords = p.inlineRecords()
   const recordsFiles = p.patterns(INPUT.recordsFile)
   const idField = read(INPUT.idField) || 'id'
-  const collect = p.collectors()
+  const { collect, collectAuto } = p.collectors()
+  const githubToken = read(INPUT.githubToken)
+  const artifacts = p.patterns(INPUT.artifacts)
+  const collectorErrors = p.oneOf(INPUT.collectorErrors, COLLECTOR_ERRORS, 'fail')
+  const githubApiUrl = (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
   const batchSize = p.intInRange(INPUT.batchSize, 100, 1, 500)
   const retentionDays = p.intInRange(INPUT.retentionDays, 0, 0, 36_500)
   if (retentionDays > 0 && mode !== 'append') {
@@ -112,6 +119,11 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     recordsFiles,
     idField,
     collect,
+    collectAuto,
+    githubToken,
+    githubApiUrl,
+    artifacts,
+    collectorErrors,
     batchSize,
     retentionDays,
     allowShrink,
@@ -241,25 +253,30 @@ class Parser {
     return patterns
   }
 
-  collectors(): CollectorName[] {
+  collectors(): { collect: CollectorName[]; collectAuto: boolean } {
     const names = splitList(this.read(INPUT.collect) || 'auto', /[,\r\n]+/).map((n) =>
       n.toLowerCase(),
     )
     if (names.includes('none')) {
       if (names.length > 1)
         this.problems.push(`'${INPUT.collect}': 'none' cannot be combined with other collectors`)
-      return []
+      return { collect: [], collectAuto: false }
     }
     const chosen = new Set<CollectorName>()
     for (const name of names) {
-      if (name === 'auto') for (const c of AUTO_COLLECTORS) chosen.add(c)
-      else if ((COLLECTORS as readonly string[]).includes(name)) chosen.add(name as CollectorName)
+      if (name === 'auto') continue
+      if ((COLLECTORS as readonly string[]).includes(name)) chosen.add(name as CollectorName)
       else
         this.problems.push(
           `'${INPUT.collect}' has unknown collector '${name}'; expected auto, none or any of ${COLLECTORS.join(', ')}`,
         )
     }
-    return [...chosen]
+    if (chosen.has('artifacts') && this.read(INPUT.artifacts) === '') {
+      this.problems.push(
+        `'${INPUT.collect}' names 'artifacts' but '${INPUT.artifacts}' is empty; give the files to hash`,
+      )
+    }
+    return { collect: [...chosen], collectAuto: names.includes('auto') }
   }
 }
 

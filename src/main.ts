@@ -2,7 +2,6 @@ import * as core from '@actions/core'
 import { buildApi } from './drata/factory.js'
 import { realSleep } from './drata/pacer.js'
 import { gatherEvidence } from './evidence/index.js'
-import type { EvidenceRecord } from './evidence/records.js'
 import { envInputReader, INPUT, readSettings } from './inputs.js'
 import { push } from './push/index.js'
 import { emptyOutcome } from './push/outcome.js'
@@ -20,8 +19,8 @@ export async function run(
   signal: AbortSignal,
 ): Promise<RunReport> {
   const started = Date.now()
-  const records: EvidenceRecord[] = await core.group('Collect evidence', () =>
-    gatherEvidence(settings, env, new Date(started)),
+  const { records, collectors } = await core.group('Collect evidence', () =>
+    gatherEvidence(settings, env, new Date(started), core),
   )
   core.info(`${records.length} records gathered`)
   const sleep = (ms: number) => realSleep(ms, signal)
@@ -68,6 +67,7 @@ export async function run(
     return {
       outcome,
       records,
+      collectors,
       requests: stats.requests,
       retries: stats.retries,
       durationMs: Date.now() - started,
@@ -80,7 +80,7 @@ export async function run(
 /** The main step: read inputs, run, report; the one place that fails the step. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const read = envInputReader(env)
-  const secrets = [read(INPUT.apiKey)].filter(Boolean)
+  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken)].filter(Boolean)
   for (const secret of secrets) core.setSecret(secret)
   const clean = (text: string) => redact(text, secrets)
 
@@ -104,7 +104,15 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   } catch (error) {
     const outcome = emptyOutcome(settings?.mode ?? 'append', settings?.dryRun ?? false)
     outcome.error = (error as Error).message
-    report = { outcome, records: [], requests: 0, retries: 0, durationMs: 0, invalid: true }
+    report = {
+      outcome,
+      records: [],
+      collectors: [],
+      requests: 0,
+      retries: 0,
+      durationMs: 0,
+      invalid: true,
+    }
   } finally {
     process.off('SIGTERM', onSignal)
     process.off('SIGINT', onSignal)

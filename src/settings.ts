@@ -10,11 +10,18 @@ export const REGIONS = {
 } as const
 export type Region = keyof typeof REGIONS
 
-export const COLLECTORS = ['commit', 'workflow-run'] as const
+export const COLLECTORS = [
+  'commit',
+  'workflow-run',
+  'pull-request',
+  'release',
+  'deployment',
+  'repository',
+  'artifacts',
+] as const
 export type CollectorName = (typeof COLLECTORS)[number]
 
-/** Collectors `auto` stands for until the collectors issue chooses them by event. */
-export const AUTO_COLLECTORS: readonly CollectorName[] = ['commit', 'workflow-run']
+export const COLLECTOR_ERRORS = ['fail', 'warn'] as const
 
 export interface Settings {
   /** Drata API key (Bearer); empty only for an offline dry run. Masked as soon as it is read. */
@@ -37,8 +44,18 @@ export interface Settings {
   recordsFiles: string[]
   /** Field holding each record's id. */
   idField: string
-  /** Built-in collectors to run, in order. */
+  /** Built-in collectors named in `collect`, in order. */
   collect: CollectorName[]
+  /** Whether `collect` asked for `auto`: collectors chosen by the triggering event. */
+  collectAuto: boolean
+  /** Token for the GitHub API; empty disables API calls. Masked as soon as it is read. */
+  githubToken: string
+  /** GitHub REST API base URL (GITHUB_API_URL; GitHub Enterprise Server has its own). */
+  githubApiUrl: string
+  /** Glob patterns from `artifacts`, relative to the workspace. */
+  artifacts: string[]
+  /** What a failing collector does: fail the run, or warn and let the rest go on. */
+  collectorErrors: (typeof COLLECTOR_ERRORS)[number]
   /** Records per upload request. */
   batchSize: number
   /** `append` only: carried records not updated for this many days are dropped; 0 keeps all. */

@@ -1,3 +1,5 @@
+import type { GithubApi } from '../github/client.js'
+import { githubStatus } from '../github/client.js'
 import type { RunContext } from './context.js'
 import type { JsonRecord } from './parse.js'
 
@@ -9,10 +11,20 @@ export interface CollectorInput {
   run: RunContext
   /** When this collection started; every record carries it as `collectedAt`. */
   now: Date
+  /** GitHub REST client, or undefined when no `github-token` was given. */
+  github: GithubApi | undefined
+  /** Absolute workspace path and the `artifacts` globs, for the artifacts collector. */
+  workspace: string
+  artifacts: readonly string[]
 }
 
 /** A built-in collector: one record per subject, each with a stable `id`. */
 export type Collector = (input: CollectorInput) => JsonRecord[] | Promise<JsonRecord[]>
+
+/** A collector could not gather its evidence; `collector-errors: warn` turns it into a warning. */
+export class CollectorError extends Error {
+  override name = 'CollectorError'
+}
 
 /** Adds the fields every collector record carries, so a Drata custom test can rely on them. */
 export function stamp(
@@ -31,8 +43,55 @@ export function stamp(
 /** `<owner>/<repo>`, or throws when the runner did not say which repository this is. */
 export function repoSlug(run: RunContext): string {
   if (!run.owner || !run.repo)
-    throw new Error(
-      'GITHUB_REPOSITORY is not set; built-in collectors need it (set collect: none outside GitHub Actions)',
+    throw new CollectorError(
+      "needs GITHUB_REPOSITORY, which is not set (use 'collect: none' outside GitHub Actions)",
     )
   return `${run.owner}/${run.repo}`
+}
+
+/** The GitHub client, or an error saying how to provide it. */
+export function needGithub(input: CollectorInput): GithubApi {
+  if (!input.github) {
+    throw new CollectorError(
+      "needs the GitHub API, but 'github-token' is empty (its default is ${{ github.token }})",
+    )
+  }
+  return input.github
+}
+
+/**
+ * Runs one GitHub API read. A 403 or 404 becomes an error that names the `permissions:` entry
+ * the workflow must grant, since that is nearly always the cause with GITHUB_TOKEN.
+ */
+export async function readGithub<T>(
+  what: string,
+  permission: string,
+  call: () => Promise<T>,
+): Promise<T> {
+  try {
+    return await call()
+  } catch (error) {
+    const status = githubStatus(error)
+    const detail = (error as Error).message.split('\n')[0]
+    if (status === 403 || status === 404) {
+      throw new CollectorError(
+        `could not read ${what} (${status}: ${detail}). Grant the token 'permissions: ${permission}' in the workflow (or the job), or set 'collector-errors: warn'.`,
+        { cause: error },
+      )
+    }
+    throw new CollectorError(`could not read ${what} (${status || 'no response'}: ${detail})`, {
+      cause: error,
+    })
+  }
+}
+
+/** Like readGithub, but a 403 or 404 means "not visible to this token" and gives undefined. */
+export async function readGithubIfVisible<T>(call: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await call()
+  } catch (error) {
+    const status = githubStatus(error)
+    if (status === 403 || status === 404) return undefined
+    throw error
+  }
 }

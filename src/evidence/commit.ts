@@ -1,13 +1,26 @@
-import { type Collector, repoSlug, stamp } from './collector.js'
+import {
+  type Collector,
+  CollectorError,
+  type CollectorInput,
+  needGithub,
+  readGithub,
+  repoSlug,
+  stamp,
+} from './collector.js'
 import { isPlainObject, type JsonRecord } from './parse.js'
 
-/** The commit this run built: from the push payload when present, else from the environment. */
-export const collectCommit: Collector = (input) => {
+/**
+ * The commit this run built: sha, ref, message title, author and committer, and whether its
+ * signature verified. The push payload gives most of it; the API adds verification and fills
+ * in for events without a payload commit.
+ */
+export const collectCommit: Collector = async (input) => {
   const { run } = input
   const slug = repoSlug(run)
-  if (!run.sha) throw new Error('GITHUB_SHA is not set; the commit collector needs it')
+  if (!run.sha) throw new CollectorError('needs GITHUB_SHA, which is not set')
   const head = findHeadCommit(run.event, run.sha)
-  const message = typeof head?.message === 'string' ? head.message : undefined
+  const api = input.github ? await fromApi(input, run.sha) : undefined
+  const message = api?.message ?? (typeof head?.message === 'string' ? head.message : undefined)
   return [
     stamp('commit', input, {
       id: `commit:${slug}@${run.sha}`,
@@ -16,13 +29,36 @@ export const collectCommit: Collector = (input) => {
       ref: run.ref,
       url: `${run.serverUrl}/${slug}/commit/${run.sha}`,
       messageTitle: message?.split('\n')[0] ?? null,
-      author: person(head?.author),
-      committer: person(head?.committer),
-      timestamp: typeof head?.timestamp === 'string' ? head.timestamp : null,
-      // Signature verification needs the GitHub API; the collectors issue adds it.
-      verified: null,
+      author: api?.author ?? person(head?.author, head?.timestamp),
+      committer: api?.committer ?? person(head?.committer, head?.timestamp),
+      timestamp:
+        api?.committer?.date ?? (typeof head?.timestamp === 'string' ? head.timestamp : null),
+      // null when the API was not asked (no github-token): unknown, not unverified.
+      verified: api?.verified ?? null,
+      verificationReason: api?.reason ?? null,
     }),
   ]
+}
+
+async function fromApi(input: CollectorInput, sha: string) {
+  const github = needGithub(input)
+  const { data } = await readGithub(`commit ${sha}`, 'contents: read', () =>
+    github.rest.repos.getCommit({ owner: input.run.owner, repo: input.run.repo, ref: sha }),
+  )
+  const who = (
+    p: { name?: string; email?: string; date?: string } | null | undefined,
+    login?: string,
+  ) =>
+    p
+      ? { name: p.name ?? null, email: p.email ?? null, login: login ?? null, date: p.date ?? null }
+      : null
+  return {
+    message: data.commit.message,
+    author: who(data.commit.author, data.author?.login),
+    committer: who(data.commit.committer, data.committer?.login),
+    verified: data.commit.verification?.verified ?? null,
+    reason: data.commit.verification?.reason ?? null,
+  }
 }
 
 function findHeadCommit(event: JsonRecord, sha: string): JsonRecord | undefined {
@@ -33,11 +69,12 @@ function findHeadCommit(event: JsonRecord, sha: string): JsonRecord | undefined 
   return undefined
 }
 
-function person(value: unknown): JsonRecord | null {
+function person(value: unknown, date: unknown): JsonRecord | null {
   if (!isPlainObject(value)) return null
   return {
     name: typeof value.name === 'string' ? value.name : null,
     email: typeof value.email === 'string' ? value.email : null,
-    username: typeof value.username === 'string' ? value.username : null,
+    login: typeof value.username === 'string' ? value.username : null,
+    date: typeof date === 'string' ? date : null,
   }
 }

@@ -1,10 +1,10 @@
-import { type Collector, repoSlug, stamp } from './collector.js'
+import { type Collector, CollectorError, repoSlug, stamp } from './collector.js'
 
 /** The workflow run this step belongs to, from the runner's environment. */
 export const collectWorkflowRun: Collector = (input) => {
   const { run } = input
   const slug = repoSlug(run)
-  if (!run.runId) throw new Error('GITHUB_RUN_ID is not set; the workflow-run collector needs it')
+  if (!run.runId) throw new CollectorError('needs GITHUB_RUN_ID, which is not set')
   return [
     stamp('workflow-run', input, {
       id: `run:${slug}/${run.runId}/${run.runAttempt}`,

@@ -1,3 +1,4 @@
+import type { CollectorRun } from '../evidence/index.js'
 import type { EvidenceRecord } from '../evidence/records.js'
 import type { PushOutcome } from '../push/outcome.js'
 
@@ -6,6 +7,8 @@ export interface RunReport {
   outcome: PushOutcome
   /** The records this run gathered (sent, or to send in a dry run). */
   records: readonly EvidenceRecord[]
+  /** Which collectors ran, why, and how each went. */
+  collectors: readonly CollectorRun[]
   requests: number
   retries: number
   durationMs: number

@@ -54,6 +54,15 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
       ),
     )
   }
+  if (report.collectors.length > 0) {
+    parts.push(
+      '### Collectors',
+      table(
+        ['Collector', 'Why it ran', 'Records', 'Note'],
+        report.collectors.map((c) => [c.name, c.reason, String(c.records), clean(c.warning ?? '')]),
+      ),
+    )
+  }
   if (o.failures.length > 0) {
     const shown = o.failures.slice(0, MAX_FAILURE_ROWS)
     parts.push(

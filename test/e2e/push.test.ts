@@ -262,7 +262,7 @@ describe('records from files and collectors', () => {
     }
     const inputs = sandboxInputs(sandbox.url, {
       'records-file': 'evidence/*.json\nevidence/*.ndjson\nevidence/*.yaml\n!evidence/skip.json',
-      collect: 'auto',
+      collect: 'commit,workflow-run',
     })
     const result = await runAction({ inputs: { ...inputs, records: '{"id":"inline-1"}' }, files })
     expect(result.stderr).toBe('')

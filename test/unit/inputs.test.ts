@@ -77,7 +77,12 @@ describe('readSettings defaults', () => {
       inlineRecords: [],
       recordsFiles: [],
       idField: 'id',
-      collect: ['commit', 'workflow-run'],
+      collect: [],
+      collectAuto: true,
+      githubToken: '',
+      githubApiUrl: 'https://api.github.com',
+      artifacts: [],
+      collectorErrors: 'fail',
       batchSize: 100,
       retentionDays: 0,
       allowShrink: false,
@@ -379,8 +384,30 @@ describe('records-file', () => {
 })
 
 describe('collect', () => {
-  it('expands auto', () => {
-    expect(settings({ collect: 'auto' }).collect).toEqual(['commit', 'workflow-run'])
+  it('keeps auto for the event to decide, next to named collectors', () => {
+    expect(settings({ collect: 'auto' })).toMatchObject({ collect: [], collectAuto: true })
+    expect(settings({ collect: 'auto, repository' })).toMatchObject({
+      collect: ['repository'],
+      collectAuto: true,
+    })
+    expect(settings({ collect: 'release' })).toMatchObject({
+      collect: ['release'],
+      collectAuto: false,
+    })
+  })
+
+  it('needs artifacts globs when the artifacts collector is named', () => {
+    expect(problems({ collect: 'artifacts' })[0]).toContain("'artifacts' is empty")
+    expect(settings({ collect: 'artifacts', artifacts: 'dist/*.tgz' }).artifacts).toEqual([
+      'dist/*.tgz',
+    ])
+  })
+
+  it('accepts collector-errors fail or warn only', () => {
+    expect(settings({ 'collector-errors': 'warn' }).collectorErrors).toBe('warn')
+    expect(problems({ 'collector-errors': 'ignore' })[0]).toContain(
+      "'collector-errors' must be one of fail, warn",
+    )
   })
 
   it('takes none as no collectors', () => {

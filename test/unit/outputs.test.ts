@@ -10,6 +10,7 @@ function report(outcome: Partial<PushOutcome> = {}): RunReport {
   return {
     outcome: { ...emptyOutcome('replace', false), ...outcome },
     records: [],
+    collectors: [],
     requests: 9,
     retries: 1,
     durationMs: 4321,

@@ -17,6 +17,7 @@ function report(outcome: Partial<PushOutcome> = {}, extra: Partial<RunReport> = 
   return {
     outcome: { ...emptyOutcome('append', false), ...outcome },
     records: records(3),
+    collectors: [],
     requests: 7,
     retries: 2,
     durationMs: 12_345,

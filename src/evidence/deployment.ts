@@ -1,0 +1,72 @@
+import {
+  type Collector,
+  needGithub,
+  readGithub,
+  readGithubIfVisible,
+  repoSlug,
+  stamp,
+} from './collector.js'
+import { isPlainObject } from './parse.js'
+
+/**
+ * The deployment this run belongs to (deployment and deployment_status events): environment,
+ * URL, creator, commit, its status history, and the approvals of protected environments when
+ * the token can see them.
+ */
+export const collectDeployment: Collector = async (input) => {
+  const github = needGithub(input)
+  const { run } = input
+  const repo = { owner: run.owner, repo: run.repo }
+  const deployment = isPlainObject(run.event.deployment) ? run.event.deployment : undefined
+  if (typeof deployment?.id !== 'number') return [] // not a deployment run: nothing to record
+  const id = deployment.id
+  const { data } = await readGithub(`deployment ${id}`, 'deployments: read', () =>
+    github.rest.repos.getDeployment({ ...repo, deployment_id: id }),
+  )
+  const statuses = await readGithub(`the statuses of deployment ${id}`, 'deployments: read', () =>
+    github.paginate(github.rest.repos.listDeploymentStatuses, {
+      ...repo,
+      deployment_id: id,
+      per_page: 100,
+    }),
+  )
+  // Approvals need 'actions: read'; they are extra evidence, so a token without it records null.
+  const approvals = run.runId
+    ? await readGithubIfVisible(() =>
+        github.rest.actions.getReviewsForRun({ ...repo, run_id: Number(run.runId) }),
+      )
+    : undefined
+  const history = [...statuses].reverse() // the API lists newest first
+  const latest = statuses[0]
+  return [
+    stamp('deployment', input, {
+      id: `deployment:${repoSlug(run)}/${id}`,
+      repository: repoSlug(run),
+      deploymentId: id,
+      environment: data.environment,
+      url: latest?.environment_url || null,
+      creator: data.creator?.login ?? null,
+      sha: data.sha,
+      ref: data.ref,
+      task: data.task,
+      production: data.production_environment ?? null,
+      createdAt: data.created_at,
+      state: latest?.state ?? null,
+      statuses: history.map((s) => ({
+        state: s.state,
+        createdAt: s.created_at,
+        creator: s.creator?.login ?? null,
+        description: s.description || null,
+        environmentUrl: s.environment_url || null,
+        logUrl: s.log_url || null,
+      })),
+      approvals:
+        approvals?.data.map((a) => ({
+          environments: a.environments.map((e) => e.name ?? null),
+          state: a.state,
+          user: a.user.login,
+          comment: a.comment || null,
+        })) ?? null,
+    }),
+  ]
+}

@@ -1,0 +1,135 @@
+import {
+  type Collector,
+  type CollectorInput,
+  needGithub,
+  readGithub,
+  repoSlug,
+  stamp,
+} from './collector.js'
+import { isPlainObject, type JsonRecord } from './parse.js'
+
+/**
+ * Pull requests behind this run: on a push, the PRs that brought the commit; on a
+ * pull_request event, the PR itself. Each record says who reviewed and approved it (and whether
+ * someone other than the author approved) and how the base branch's required checks ended.
+ */
+export const collectPullRequests: Collector = async (input) => {
+  const github = needGithub(input)
+  const { run } = input
+  const repo = { owner: run.owner, repo: run.repo }
+  const numbers = await prNumbers(input)
+  const records: JsonRecord[] = []
+  for (const number of numbers) {
+    const { data: pr } = await readGithub(`pull request #${number}`, 'pull-requests: read', () =>
+      github.rest.pulls.get({ ...repo, pull_number: number }),
+    )
+    const reviews = await readGithub(
+      `the reviews of pull request #${number}`,
+      'pull-requests: read',
+      () =>
+        github.paginate(github.rest.pulls.listReviews, {
+          ...repo,
+          pull_number: number,
+          per_page: 100,
+        }),
+    )
+    const required = await requiredChecks(input, pr.base.ref, pr.head.sha)
+    const author = pr.user?.login ?? null
+    const decisions = latestDecisions(reviews)
+    const approvers = [...decisions]
+      .filter(([, state]) => state === 'APPROVED')
+      .map(([login]) => login)
+    const changesRequested = [...decisions.values()].includes('CHANGES_REQUESTED')
+    records.push(
+      stamp('pull-request', input, {
+        id: `pr:${repoSlug(run)}#${number}`,
+        repository: repoSlug(run),
+        number,
+        title: pr.title,
+        url: pr.html_url,
+        state: pr.state,
+        draft: pr.draft ?? false,
+        author,
+        createdAt: pr.created_at,
+        merged: pr.merged,
+        mergedAt: pr.merged_at,
+        mergedBy: pr.merged_by?.login ?? null,
+        mergeCommitSha: pr.merge_commit_sha,
+        base: { ref: pr.base.ref, sha: pr.base.sha },
+        head: { ref: pr.head.ref, sha: pr.head.sha },
+        reviews: reviews.map((r) => ({
+          reviewer: r.user?.login ?? null,
+          state: r.state,
+          submittedAt: r.submitted_at ?? null,
+          commitId: r.commit_id,
+        })),
+        approvers,
+        approved: approvers.length > 0 && !changesRequested,
+        approvedByNonAuthor: !changesRequested && approvers.some((login) => login !== author),
+        requiredChecks: required,
+        requiredChecksPassed:
+          required.length === 0 ? null : required.every((c) => c.conclusion === 'success'),
+      }),
+    )
+  }
+  return records
+}
+
+async function prNumbers(input: CollectorInput): Promise<number[]> {
+  const { run } = input
+  const pr = run.event.pull_request
+  if (isPlainObject(pr) && typeof pr.number === 'number') return [pr.number]
+  const github = needGithub(input)
+  const prs = await readGithub(
+    `the pull requests of commit ${run.sha}`,
+    'pull-requests: read',
+    () =>
+      github.paginate(github.rest.repos.listPullRequestsAssociatedWithCommit, {
+        owner: run.owner,
+        repo: run.repo,
+        commit_sha: run.sha,
+        per_page: 100,
+      }),
+  )
+  // On a push, only PRs merged as this very commit brought it; open PRs merely contain it.
+  const merged = prs.filter((p) => p.merge_commit_sha === run.sha)
+  return (merged.length > 0 ? merged : prs.filter((p) => p.merged_at)).map((p) => p.number)
+}
+
+/** Each reviewer's latest decisive review (comments neither approve nor block). */
+function latestDecisions(
+  reviews: ReadonlyArray<{ user?: { login: string } | null; state: string }>,
+): Map<string, string> {
+  const decisions = new Map<string, string>()
+  for (const review of reviews) {
+    const login = review.user?.login
+    if (!login || review.state === 'COMMENTED' || review.state === 'PENDING') continue
+    decisions.set(login, review.state) // the API lists reviews oldest first
+  }
+  return decisions
+}
+
+/** The base branch's required status checks (from its rulesets) and how each ended on the head. */
+async function requiredChecks(input: CollectorInput, branch: string, headSha: string) {
+  const github = needGithub(input)
+  const repo = { owner: input.run.owner, repo: input.run.repo }
+  const rules = await readGithub(`the rules of branch ${branch}`, 'contents: read', () =>
+    github.paginate(github.rest.repos.getBranchRules, { ...repo, branch, per_page: 100 }),
+  )
+  const names = rules.flatMap((rule) =>
+    rule.type === 'required_status_checks' && rule.parameters
+      ? rule.parameters.required_status_checks.map((c) => c.context)
+      : [],
+  )
+  if (names.length === 0) return []
+  const runs = await readGithub(`the check runs of ${headSha}`, 'checks: read', () =>
+    github.paginate(github.rest.checks.listForRef, { ...repo, ref: headSha, per_page: 100 }),
+  )
+  return [...new Set(names)].map((name) => {
+    // Newest run of that name decides (re-runs replace earlier results).
+    const run = runs
+      .filter((r) => r.name === name)
+      .sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)))[0]
+    return { name, status: run?.status ?? 'missing', conclusion: run?.conclusion ?? null }
+  })
+}
