@@ -397,7 +397,9 @@ describe('collect', () => {
   })
 
   it('needs artifacts globs when the artifacts collector is named', () => {
-    expect(problems({ collect: 'artifacts' })[0]).toContain("'artifacts' is empty")
+    expect(problems({ ...BASE, collect: 'artifacts' })).toEqual([
+      expect.stringContaining("'artifacts' is empty"),
+    ])
     expect(settings({ collect: 'artifacts', artifacts: 'dist/*.tgz' }).artifacts).toEqual([
       'dist/*.tgz',
     ])
