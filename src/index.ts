@@ -1,6 +1,8 @@
 import * as core from '@actions/core'
+import { envInputReader, INPUT } from './inputs.js'
 import { main } from './main.js'
 import { post } from './post.js'
+import { redact } from './report/redact.js'
 import { STATE } from './state.js'
 
 // One bundle serves both steps: main saves isPost so the post step knows which it is.
@@ -13,6 +15,8 @@ if (core.getState(STATE.isPost) === 'true') {
   } catch (error) {
     // main reports its own failures; this catches only what it could not (e.g. an unwritable
     // summary file), so the step still fails with a message rather than a stack trace.
-    core.setFailed(`Unexpected error: ${(error as Error).message}`)
+    const read = envInputReader(process.env)
+    const secrets = [read(INPUT.apiKey), read(INPUT.githubToken)]
+    core.setFailed(`Unexpected error: ${redact((error as Error).message, secrets)}`)
   }
 }

@@ -175,7 +175,7 @@ class Parser {
     if (raw === '') {
       if (required)
         this.problems.push(
-          `'${name}' is required: the positive integer id shown in Drata for the Custom Connection`,
+          `'${name}' is required: the positive integer id of the Custom Connection${name === INPUT.resourceId ? "'s resource" : ''} in Drata`,
         )
       return undefined
     }

@@ -33,7 +33,6 @@ export async function run(
           logger: core,
           ref: { connectionId, resourceId },
           signal,
-          sleep,
         })
       : undefined
   try {
@@ -88,7 +87,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) process.exit(1)
     core.warning(`Received ${name}: stopping and cancelling the open session`)
-    controller.abort(new Error(`The job was cancelled (${name}) before the push finished`))
+    controller.abort(new Error(`The job was cancelled (${name}) before the push finished.`))
   }
   process.on('SIGTERM', onSignal)
   process.on('SIGINT', onSignal)

@@ -1,9 +1,10 @@
 import * as core from '@actions/core'
 import { buildApi } from './drata/factory.js'
+import { realSleep } from './drata/pacer.js'
 import { envInputReader, INPUT } from './inputs.js'
 import { SessionLifecycle } from './push/session.js'
 import { redact } from './report/redact.js'
-import { openSession, STATE } from './state.js'
+import { openSession } from './state.js'
 
 /** The post step: cancels a session main left open (crash, kill, cancelled job). Only warns. */
 export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -28,10 +29,11 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       ref: saved,
     })
     try {
-      const memory = { opened() {}, closed: () => core.saveState(STATE.closed, 'true') }
-      const status = await new SessionLifecycle(parts.cleanupApi, saved.sessionId, {
+      // No later step reads state, so there is nothing to remember.
+      const memory = { opened() {}, closed() {} }
+      const status = await new SessionLifecycle(parts.api, saved.sessionId, {
         logger: core,
-        sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
+        sleep: realSleep,
         now: Date.now,
         memory,
         maxRetries: 3,
@@ -41,6 +43,8 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
         core.warning(
           `Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`,
         )
+      } else if (status === 'NOT_FOUND') {
+        core.info(`Session '${saved.sessionId}' was never created in Drata; nothing to cancel`)
       } else {
         core.info(
           `Session '${saved.sessionId}' had already been completed (status ${status}); nothing to cancel`,

@@ -20,8 +20,9 @@ export interface SavedSession extends ResourceRef {
 export function stateMemory(target: Omit<SavedSession, 'sessionId'>): SessionMemory {
   return {
     opened(sessionId) {
-      core.saveState(STATE.session, JSON.stringify({ ...target, sessionId }))
+      // closed=false first: a kill between the two writes must not hide the session from post.
       core.saveState(STATE.closed, 'false')
+      core.saveState(STATE.session, JSON.stringify({ ...target, sessionId }))
     },
     closed() {
       core.saveState(STATE.closed, 'true')

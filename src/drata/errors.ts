@@ -14,6 +14,8 @@ export interface Operation {
   permission: Permission
   /** Record ids carried by the request, named when Drata rejects it with a 400. */
   recordIds?: readonly string[]
+  /** What a 404 means for this request, when it is not a wrong connection or resource. */
+  notFound?: string
 }
 
 /** A failed Drata request after any retries. */
@@ -60,13 +62,13 @@ export function errorForStatus(
       case 403:
         return `The API key lacks the permission "${PERMISSIONS[op.permission]}" (${op.permission}) needed to ${op.what} (403). Edit the key in Drata (Settings > API Keys) and grant that permission.`
       case 404:
-        return `Drata found nothing to ${op.what} (404)${said}. Check 'connection-id' and 'resource-id' (the Custom Connection and its resource must exist in this account and region).`
+        return `Drata found nothing to ${op.what} (404)${said}. ${op.notFound ?? "Check 'connection-id' and 'resource-id' (the Custom Connection and its resource must exist in this account and region)."}`
       case 412:
         return `Drata's API terms and conditions have not been accepted (412). An admin must accept them in Drata (Settings > API Keys) before the API can be used.`
       case 413:
         return `Drata refused the request to ${op.what} as too large (413). Lower 'batch-size'.`
       case 422:
-        return `Drata refused to ${op.what} (422)${said}.`
+        return `Drata refused to ${op.what} (422)${said}. The session is no longer IN_PROGRESS (completed, cancelled or expired); re-run the job to push with a new session.`
       case 429:
         return `Drata kept rate limiting the request to ${op.what} (429) after ${context.retries} retries. Wait a minute and re-run, or raise 'max-retries'.`
       default:

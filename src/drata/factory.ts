@@ -17,6 +17,7 @@ export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'now' | 'random
 
 /** Builds the records API twice over one pacer: one abortable, one for cleanup after an abort. */
 export function buildApi(config: ApiConfig): ApiParts {
+  // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
   const pacer = new Pacer({ sleep: config.sleep })
   const client = new DrataClient({ ...config, pacer })
   // Cleanup must finish before the runner kills the job: few retries.

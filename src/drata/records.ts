@@ -68,24 +68,6 @@ export class RecordsApi {
     })
   }
 
-  /** Counts a session's records, using totalCount when Drata gives it and paging otherwise. */
-  async countSessionRecords(sessionId: string): Promise<number> {
-    const first = await this.client.request<Page<DrataRecord>>({
-      method: 'GET',
-      path: `${this.base}/records`,
-      query: { sessionId, size: 1, includeTotalCount: true },
-      op: {
-        what: `count the records of session ${sessionId}`,
-        permission: 'custom-connections-get',
-      },
-      retry: 'idempotent',
-    })
-    if (typeof first.pagination.totalCount === 'number') return first.pagination.totalCount
-    let count = 0
-    for await (const page of this.records({ sessionId })) count += page.length
-    return count
-  }
-
   /** Uploads records into a session (creating it IN_PROGRESS on first use). */
   uploadToSession(
     sessionId: string,
@@ -146,7 +128,11 @@ export class RecordsApi {
       method: 'POST',
       path: `${this.base}/sessions/${encodeURIComponent(sessionId)}/actions`,
       body: { action },
-      op: { what: `${action} session ${sessionId}`, permission: 'custom-connections-data-post' },
+      op: {
+        what: `${action} session ${sessionId}`,
+        permission: 'custom-connections-data-post',
+        notFound: `The session does not exist on this resource (never created, or removed); check 'connection-id', 'resource-id' and 'session-id'.`,
+      },
       retry: 'unsafe',
     })
   }

@@ -24,17 +24,24 @@ export async function readRecordFiles(
   workspace: string,
 ): Promise<FileRecords[]> {
   const results: FileRecords[] = []
+  const problems: string[] = []
   for (const { relative, real } of await matchWorkspaceFiles(patterns, workspace, 'records-file')) {
     const format = FORMATS[path.extname(relative).toLowerCase()]
     if (!format) {
-      throw new Error(
+      problems.push(
         `'records-file' matched ${relative}, which is not .json, .ndjson, .jsonl, .yaml or .yml`,
       )
+      continue
     }
-    results.push({
-      file: relative,
-      records: parseRecords(await readFile(real, 'utf8'), format, relative),
-    })
+    try {
+      results.push({
+        file: relative,
+        records: parseRecords(await readFile(real, 'utf8'), format, relative),
+      })
+    } catch (error) {
+      problems.push((error as Error).message)
+    }
   }
+  if (problems.length > 0) throw new Error(problems.join('\n'))
   return results
 }

@@ -22,15 +22,15 @@ export async function matchWorkspaceFiles(
 ): Promise<WorkspaceFile[]> {
   const negations = patterns.filter((p) => p.startsWith('!'))
   const files = new Set<string>()
+  const problems: string[] = []
   for (const pattern of patterns.filter((p) => !p.startsWith('!'))) {
     const matched = await glob([pattern, ...negations], {
       cwd: workspace,
       onlyFiles: true,
       expandDirectories: false,
     })
-    if (matched.length === 0) {
-      throw new Error(`'${input}' pattern '${pattern}' matched no file in ${workspace}`)
-    }
+    if (matched.length === 0)
+      problems.push(`'${input}' pattern '${pattern}' matched no file in ${workspace}`)
     for (const file of matched) files.add(file)
   }
   const root = await realpath(workspace)
@@ -38,9 +38,11 @@ export async function matchWorkspaceFiles(
   for (const relative of [...files].sort()) {
     const real = await realpath(path.join(workspace, relative))
     if (real !== root && !real.startsWith(root + path.sep)) {
-      throw new Error(`'${input}' matched ${relative}, which links outside the workspace`)
+      problems.push(`'${input}' matched ${relative}, which links outside the workspace`)
     }
     result.push({ relative, real })
   }
+  // Every problem at once, so one fix-and-rerun covers them all.
+  if (problems.length > 0) throw new Error(problems.join('\n'))
   return result
 }

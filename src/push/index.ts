@@ -7,7 +7,7 @@ import { pushUpsert } from './upsert.js'
 
 /** Pushes the records by the configured mode (or plans it in a dry run). Never throws for Drata errors. */
 export function push(ctx: PushContext, records: readonly EvidenceRecord[]): Promise<PushOutcome> {
-  if (ctx.settings.dryRun) return planDryRun(ctx, records, ctx.api)
+  if (ctx.settings.dryRun) return planDryRun(ctx, records)
   if (!ctx.api)
     throw new Error(
       'No Drata client: api-key, connection-id and resource-id are required outside a dry run',

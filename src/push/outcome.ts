@@ -16,6 +16,8 @@ export interface PushOutcome {
   carried: number | null
   /** Active records the session removed (replace, or retention in append); null when unknown. */
   removed: number | null
+  /** Ids of the records removed (or, in a dry run, that would be). */
+  removedIds: string[]
   /** Upload requests sent. */
   batches: number
   failures: Failure[]
@@ -36,6 +38,7 @@ export function emptyOutcome(mode: Mode, dryRun: boolean): PushOutcome {
     failed: 0,
     carried: null,
     removed: null,
+    removedIds: [],
     batches: 0,
     failures: [],
     dryRun,

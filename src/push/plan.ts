@@ -9,10 +9,10 @@ export interface ActivePlan {
   activeCount: number
   /** Active records kept by copying them into the session (append only). */
   carried: Sendable[]
-  /** Active records that completing the session will delete. */
-  removed: number
-  /** updatedAt of each carried record, to spot later changes by others. */
-  carriedUpdatedAt: Map<string, string>
+  /** Ids of active records that completing the session will delete. */
+  removedIds: string[]
+  /** updatedAt of every active record read, to spot later changes by others. */
+  seenUpdatedAt: Map<string, string>
 }
 
 /** Reads every active record of the resource (cursor pagination at the largest page size). */
@@ -22,7 +22,20 @@ export async function readActive(api: RecordsApi): Promise<DrataRecord[]> {
   return all
 }
 
-/** Plans `append`: carry forward what this run does not replace, minus records past retention. */
+/**
+ * When a record was last collected, from its own `collectedAt` field. Drata's updatedAt cannot
+ * serve: carrying a record forward uploads it again and so resets it on every run.
+ */
+export function collectedAt(record: DrataRecord): number | undefined {
+  const value = record.attributes.collectedAt
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN
+  return Number.isNaN(time) ? undefined : time
+}
+
+/**
+ * Plans `append`: carry forward what this run does not replace, minus records whose
+ * `collectedAt` is older than the retention period (records without one are kept).
+ */
 export function planAppend(
   active: readonly DrataRecord[],
   newIds: ReadonlySet<string>,
@@ -33,17 +46,16 @@ export function planAppend(
   const plan: ActivePlan = {
     activeCount: active.length,
     carried: [],
-    removed: 0,
-    carriedUpdatedAt: new Map(),
+    removedIds: [],
+    seenUpdatedAt: seen(active),
   }
   for (const record of active) {
     if (newIds.has(record.id)) continue // the new version wins
-    if (Date.parse(record.updatedAt) < cutoff) {
-      plan.removed++
+    if ((collectedAt(record) ?? Number.POSITIVE_INFINITY) < cutoff) {
+      plan.removedIds.push(record.id)
       continue
     }
     plan.carried.push(toSendable(record))
-    plan.carriedUpdatedAt.set(record.id, record.updatedAt)
   }
   return plan
 }
@@ -53,15 +65,20 @@ export function planReplace(
   active: readonly DrataRecord[],
   newIds: ReadonlySet<string>,
 ): ActivePlan {
-  const removed = active.filter((r) => !newIds.has(r.id)).length
-  return { activeCount: active.length, carried: [], removed, carriedUpdatedAt: new Map() }
+  const removedIds = active.filter((r) => !newIds.has(r.id)).map((r) => r.id)
+  return { activeCount: active.length, carried: [], removedIds, seenUpdatedAt: seen(active) }
+}
+
+function seen(active: readonly DrataRecord[]): Map<string, string> {
+  return new Map(active.map((r) => [r.id, r.updatedAt]))
 }
 
 /** The shrink guard: a message when completing would remove over half, or all, of the records. */
 export function shrinkProblem(plan: ActivePlan, allowShrink: boolean): string | undefined {
-  if (allowShrink || plan.activeCount === 0) return undefined
-  if (plan.removed * 2 <= plan.activeCount && plan.removed < plan.activeCount) return undefined
-  return `Replacing would remove ${plan.removed} of the ${plan.activeCount} active records in Drata (more than half, or all). If that is intended, set 'allow-shrink: true'; otherwise check that this run collected all the records it should.`
+  const removed = plan.removedIds.length
+  // "All" is covered too: removing all of a non-empty set is more than half of it.
+  if (allowShrink || removed * 2 <= plan.activeCount) return undefined
+  return `Replacing would remove ${removed} of the ${plan.activeCount} active records in Drata (more than half, or all). If that is intended, set 'allow-shrink: true'; otherwise check that this run collected all the records it should.`
 }
 
 /** A listed record as something to upload again, with `id` guaranteed in its data. */
@@ -86,7 +103,7 @@ export async function changedSince(
     for (const record of page) {
       if (Date.parse(record.updatedAt) < since - SKEW_MS) continue
       if (newIds.has(record.id)) continue
-      if (plan.carriedUpdatedAt.get(record.id) === record.updatedAt) continue
+      if (plan.seenUpdatedAt.get(record.id) === record.updatedAt) continue
       changed.push(toSendable(record))
     }
     const oldest = page.at(-1)

@@ -1,23 +1,17 @@
 import { ApiError } from '../drata/errors.js'
+import { realSleep } from '../drata/pacer.js'
 import type { RecordsApi } from '../drata/records.js'
 import type { EvidenceRecord } from '../evidence/records.js'
 import type { PushContext } from './context.js'
 import { emptyOutcome, PushFailed, type PushOutcome } from './outcome.js'
-import {
-  type ActivePlan,
-  changedSince,
-  planAppend,
-  planReplace,
-  readActive,
-  shrinkProblem,
-} from './plan.js'
+import { changedSince, planAppend, planReplace, readActive, shrinkProblem } from './plan.js'
 import { SessionLifecycle } from './session.js'
 import { type Sendable, type SendBatch, uploadBatches } from './upload.js'
 
 /**
  * `append` and `replace`: stage the complete new data set in a session and complete it only
- * when every record was accepted and counted; on any failure cancel it, so Drata's active data
- * is exactly as it was.
+ * when every record was accepted and the session holds exactly the records sent; on any
+ * failure cancel it, so Drata's active data is exactly as it was.
  */
 export async function pushWithSession(
   ctx: PushContext,
@@ -34,9 +28,7 @@ export async function pushWithSession(
       logger.info('No records to push; no session opened')
       return outcome
     }
-    // Drata refuses an empty upload, and an empty snapshot would delete the whole resource.
-    outcome.error =
-      "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'."
+    outcome.error = EMPTY_REPLACE
     return outcome
   }
   const newIds = new Set(records.map((r) => r.id))
@@ -54,64 +46,64 @@ export async function pushWithSession(
 
     const readStart = ctx.session.now()
     const requestsBefore = ctx.stats.requests
-    const plan: ActivePlan =
+    const active = await readActive(api)
+    const plan =
       settings.mode === 'append'
-        ? planAppend(await readActive(api), newIds, settings.retentionDays, ctx.session.now())
-        : planReplace(await readActive(api), newIds)
-    outcome.removed = plan.removed
-    outcome.carried = 0
+        ? planAppend(active, newIds, settings.retentionDays, readStart)
+        : planReplace(active, newIds)
     logger.info(
-      `Drata holds ${plan.activeCount} active records; ${settings.mode === 'append' ? `carrying ${plan.carried.length} forward, ` : ''}completing will remove ${plan.removed}`,
+      `Drata holds ${plan.activeCount} active records; ${settings.mode === 'append' ? `carrying ${plan.carried.length} forward, ` : ''}completing will remove ${plan.removedIds.length}`,
     )
     const shrink =
       settings.mode === 'replace' ? shrinkProblem(plan, settings.allowShrink) : undefined
     if (shrink) throw new PushFailed(shrink)
 
-    let expected = records.length
+    const expected = new Set(newIds)
     if (settings.mode === 'append') {
-      outcome.carried = await carry(ctx, plan.carried, send, outcome)
-      expected += outcome.carried
-      await verifyCount(api, settings.sessionId, expected)
+      await carry(ctx, plan.carried, send, outcome, expected)
       // Someone may have upserted records since the read; completing would delete them.
       const late = await changedSince(api, readStart, newIds, plan)
-      const fresh = late.filter((r) => !plan.carriedUpdatedAt.has(r.id)).length
       if (late.length > 0) {
         logger.info(
           `${late.length} records changed in Drata during this run; adding them to the session`,
         )
-        await carry(ctx, late, send, outcome)
-        outcome.carried += fresh
-        expected += fresh
+        await carry(ctx, late, send, outcome, expected)
       }
+    }
+    await verifySession(api, settings.sessionId, expected)
+    logger.info(
+      `Session '${settings.sessionId}' holds exactly the ${expected.size} records sent; completing it`,
+    )
+    outcome.sessionStatus = 'ACTIVE'
+    await life.complete()
+    outcome.pushed = records.length
+    outcome.carried = expected.size - records.length
+    // A record planned for removal that another writer changed meanwhile was kept.
+    outcome.removedIds = plan.removedIds.filter((id) => !expected.has(id))
+    outcome.removed = outcome.removedIds.length
+    if (settings.mode === 'append') {
       outcome.carryCost = {
         records: outcome.carried,
         requests: ctx.stats.requests - requestsBefore,
         ms: ctx.session.now() - readStart,
       }
     }
-    await verifyCount(api, settings.sessionId, expected)
-    logger.info(`Session '${settings.sessionId}' holds all ${expected} records; completing it`)
-
-    outcome.sessionStatus = (await life.complete()) === 'CANCELED' ? 'CANCELED' : 'ACTIVE'
-    if (outcome.sessionStatus !== 'ACTIVE')
-      throw new PushFailed(
-        `Session '${settings.sessionId}' ended ${outcome.sessionStatus} instead of ACTIVE`,
-      )
-    outcome.pushed = records.length
-    logger.info(
-      `Session '${settings.sessionId}' is ACTIVE: Drata now holds exactly the ${expected} records it staged`,
-    )
+    logger.info(`Session '${settings.sessionId}' is ACTIVE`)
     return outcome
   } catch (error) {
-    outcome.error = (error as Error).message
     // A session that was not completed changed nothing in the active data.
-    outcome.pushed = 0
+    outcome.sessionStatus = 'none'
     outcome.carried = 0
     outcome.removed = 0
+    outcome.error = (error as Error).message
     if (life.started) await cancel(ctx, outcome)
     return outcome
   }
 }
+
+/** Why `replace` refuses an empty record set before sending anything. */
+export const EMPTY_REPLACE =
+  "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'."
 
 /** Sends to the session; on the first write, waits if another run's session got there first. */
 function sendToSession(api: RecordsApi, life: SessionLifecycle): SendBatch {
@@ -123,8 +115,9 @@ function sendToSession(api: RecordsApi, life: SessionLifecycle): SendBatch {
         created = true
         return items
       } catch (error) {
-        // Drata refuses a second IN_PROGRESS session with a 400 whose text is not documented:
-        // check for a competing session rather than parsing the message.
+        // acquire() checked, but another run may have opened its session since. Drata refuses
+        // a second IN_PROGRESS session with a 400 whose text is not documented: check for a
+        // competing session rather than parsing the message.
         if (created || !(error instanceof ApiError) || error.status !== 400) throw error
         if ((await api.otherSessionsInProgress(life.sessionId)).length === 0) throw error
         await life.waitForOthers()
@@ -133,13 +126,15 @@ function sendToSession(api: RecordsApi, life: SessionLifecycle): SendBatch {
   }
 }
 
-/** Uploads active records into the session again; returns how many (all, or it throws). */
+/** Uploads active records into the session again, adding their ids to `expected`. */
 async function carry(
   ctx: PushContext,
   carried: readonly Sendable[],
   send: SendBatch,
   outcome: PushOutcome,
-): Promise<number> {
+  expected: Set<string>,
+): Promise<void> {
+  for (const record of carried) expected.add(record.id)
   const result = await uploadBatches(
     carried,
     ctx.settings.batchSize,
@@ -149,7 +144,6 @@ async function carry(
   )
   outcome.batches += result.batches
   fail(outcome, result.failures, 'carried ')
-  return carried.length
 }
 
 function fail(outcome: PushOutcome, failures: PushOutcome['failures'], kind = ''): void {
@@ -157,35 +151,50 @@ function fail(outcome: PushOutcome, failures: PushOutcome['failures'], kind = ''
   outcome.failures.push(...failures)
   outcome.failed = outcome.failures.length
   throw new PushFailed(
-    `Drata rejected ${failures.length} ${kind}record${failures.length === 1 ? '' : 's'}; the session was not completed, so Drata's active data is unchanged`,
+    `Drata rejected ${failures.length} ${kind}record${failures.length === 1 ? '' : 's'}; the session was not completed, so Drata's active data is unchanged.`,
   )
 }
 
-async function verifyCount(api: RecordsApi, sessionId: string, expected: number): Promise<void> {
-  const count = await api.countSessionRecords(sessionId)
-  if (count !== expected) {
-    throw new PushFailed(
-      `Session '${sessionId}' holds ${count} records but ${expected} were sent; another writer may be using the same session id. Not completing it.`,
-    )
-  }
+/**
+ * Lists the session's records and checks they are exactly the ones sent: a missing record
+ * would be deleted by completing, and a foreign one means another writer shares the session id.
+ */
+async function verifySession(
+  api: RecordsApi,
+  sessionId: string,
+  expected: ReadonlySet<string>,
+): Promise<void> {
+  const staged = new Set<string>()
+  for await (const page of api.records({ sessionId })) for (const r of page) staged.add(r.id)
+  const missing = [...expected].filter((id) => !staged.has(id))
+  const foreign = [...staged].filter((id) => !expected.has(id))
+  if (missing.length === 0 && foreign.length === 0) return
+  const list = (ids: string[]) => ids.slice(0, 10).join(', ') + (ids.length > 10 ? ', …' : '')
+  throw new PushFailed(
+    `Session '${sessionId}' does not hold exactly the records sent (${missing.length} missing${missing.length ? `: ${list(missing)}` : ''}; ${foreign.length} not sent by this run${foreign.length ? `: ${list(foreign)}` : ''}). Another job may be using the same session id. Not completing it.`,
+  )
 }
 
+/** Cancels after a failure, on a client the job's cancellation does not abort. */
 async function cancel(ctx: PushContext, outcome: PushOutcome): Promise<void> {
   const api = ctx.cleanupApi
   if (!api) return
+  const id = ctx.settings.sessionId
   try {
-    const status = await new SessionLifecycle(api, ctx.settings.sessionId, ctx.session).cancel()
+    const deps = { ...ctx.session, sleep: realSleep }
+    const status = await new SessionLifecycle(api, id, deps).cancel()
     if (status === 'CANCELED') {
       outcome.sessionStatus = 'CANCELED'
-      ctx.logger.info(
-        `Session '${ctx.settings.sessionId}' cancelled; Drata's active data is unchanged`,
-      )
+      ctx.logger.info(`Session '${id}' cancelled; Drata's active data is unchanged`)
+    } else if (status === 'NOT_FOUND') {
+      // Nothing staged yet; an upload still in flight could create it, so the post step looks again.
+      outcome.sessionStatus = 'none'
     } else {
       outcome.sessionStatus = 'ACTIVE'
-      outcome.error += ` Session '${ctx.settings.sessionId}' had already been completed (${status}) before it could be cancelled.`
+      outcome.error += ` Session '${id}' had already been completed (${status}) before it could be cancelled.`
     }
   } catch (error) {
     outcome.sessionStatus = 'IN_PROGRESS'
-    outcome.error += ` Cancelling session '${ctx.settings.sessionId}' also failed (${(error as Error).message}); the post step will try again. Until then it stays IN_PROGRESS and the active data is unchanged.`
+    outcome.error += ` Cancelling session '${id}' also failed (${(error as Error).message}); the post step will try again. Until then it stays IN_PROGRESS and the active data is unchanged.`
   }
 }

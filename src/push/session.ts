@@ -45,13 +45,18 @@ export class SessionLifecycle {
 
   /** Fails when the session id was used before; waits while another session is in progress. */
   async acquire(): Promise<void> {
+    await this.checkUnused()
+    await this.waitForOthers()
+  }
+
+  /** Fails when the session id was used before on this resource. */
+  async checkUnused(): Promise<void> {
     const existing = await this.api.findSession(this.sessionId)
     if (existing) {
       throw new SessionError(
         `Session '${this.sessionId}' already exists on this resource with status ${existing.status}. Drata session ids cannot be reused, and an IN_PROGRESS one may belong to another job or step of this run. Give each step (and matrix job) its own 'session-id', e.g. gh-\${{ github.run_id }}-\${{ github.run_attempt }}-\${{ github.job }}.`,
       )
     }
-    await this.waitForOthers()
   }
 
   /** Waits, with bounded backoff, until no other session of the resource is IN_PROGRESS. */
@@ -87,14 +92,21 @@ export class SessionLifecycle {
   }
 
   /**
-   * Cancels the session; resolves to CANCELED once Drata shows it so (or it never existed), or
-   * to the status it had already reached if a complete went through first.
+   * Cancels the session; resolves to CANCELED once Drata shows it so, to the status it had
+   * already reached if a complete went through first, or to NOT_FOUND when Drata has no such
+   * session (yet: an upload still in flight may create it, so it is not marked closed and the
+   * post step looks again).
    */
-  cancel(): Promise<SessionStatus> {
+  cancel(): Promise<SessionStatus | 'NOT_FOUND'> {
     return this.act('cancel', ['CANCELED'])
   }
 
-  private async act(action: 'complete' | 'cancel', done: SessionStatus[]): Promise<SessionStatus> {
+  private async act(action: 'complete', done: SessionStatus[]): Promise<SessionStatus>
+  private async act(action: 'cancel', done: SessionStatus[]): Promise<SessionStatus | 'NOT_FOUND'>
+  private async act(
+    action: 'complete' | 'cancel',
+    done: SessionStatus[],
+  ): Promise<SessionStatus | 'NOT_FOUND'> {
     for (let attempt = 0; ; attempt++) {
       let failure: unknown
       try {
@@ -119,10 +131,7 @@ export class SessionLifecycle {
       // The answer was lost or refused: the action may have been applied. Ask before retrying.
       const found = await this.api.findSession(this.sessionId)
       if (!found) {
-        if (action === 'cancel') {
-          this.deps.memory.closed()
-          return 'CANCELED' // never created: nothing to cancel, nothing staged
-        }
+        if (action === 'cancel') return 'NOT_FOUND'
         throw new SessionError(
           `Session '${this.sessionId}' does not exist in Drata, so it cannot be completed`,
         )

@@ -19,7 +19,8 @@ export interface UploadResult {
 
 /**
  * Sends records in batches and checks every item. Rejected items do not stop the upload, so
- * the user sees every rejected record at once; an error after retries does (it is thrown).
+ * the user sees every rejected record at once; an error after retries does (it is thrown, and
+ * `result`, when given, still tells what went in before it).
  */
 export async function uploadBatches(
   records: readonly Sendable[],
@@ -27,8 +28,8 @@ export async function uploadBatches(
   send: SendBatch,
   logger: Logger,
   label: string,
+  result: UploadResult = { accepted: 0, failures: [], batches: 0 },
 ): Promise<UploadResult> {
-  const result: UploadResult = { accepted: 0, failures: [], batches: 0 }
   const batches = toBatches(records, batchSize)
   for (const [index, batch] of batches.entries()) {
     const ids = batch.map((r) => r.id)

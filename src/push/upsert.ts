@@ -2,7 +2,7 @@ import type { RecordsApi } from '../drata/records.js'
 import type { EvidenceRecord } from '../evidence/records.js'
 import type { PushContext } from './context.js'
 import { emptyOutcome, type PushOutcome } from './outcome.js'
-import { uploadBatches } from './upload.js'
+import { type UploadResult, uploadBatches } from './upload.js'
 
 /**
  * `upsert`: plain upserts in batches, no session. Not atomic: records accepted before a
@@ -17,17 +17,19 @@ export async function pushUpsert(
   outcome.carried = 0
   outcome.removed = 0
   const send = (data: Record<string, unknown>[], ids: string[]) => api.upsert(data, ids)
+  // Filled batch by batch, so an error after retries still reports what went in before it.
+  const result: UploadResult = { accepted: 0, failures: [], batches: 0 }
   try {
-    const result = await uploadBatches(records, ctx.settings.batchSize, send, ctx.logger, 'Upsert')
-    outcome.batches = result.batches
-    outcome.pushed = result.accepted
-    outcome.failures = result.failures
-    outcome.failed = result.failures.length
-    if (outcome.failed > 0) {
-      outcome.error = `Drata rejected ${outcome.failed} of ${records.length} records; the other ${result.accepted} were upserted (upsert mode is not atomic)`
+    await uploadBatches(records, ctx.settings.batchSize, send, ctx.logger, 'Upsert', result)
+    if (result.failures.length > 0) {
+      outcome.error = `Drata rejected ${result.failures.length} of ${records.length} records; the other ${result.accepted} were upserted (upsert mode is not atomic).`
     }
   } catch (error) {
-    outcome.error = `${(error as Error).message} Upsert mode is not atomic: records sent before this error stay in Drata.`
+    outcome.error = `${(error as Error).message} Upsert mode is not atomic: the ${result.accepted} records accepted before this error stay in Drata.`
   }
+  outcome.batches = result.batches
+  outcome.pushed = result.accepted
+  outcome.failures = result.failures
+  outcome.failed = result.failures.length
   return outcome
 }

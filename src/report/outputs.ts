@@ -29,6 +29,7 @@ export function resultObject(report: RunReport): Record<string, unknown> {
     requests: report.requests,
     retries: report.retries,
     durationMs: report.durationMs,
+    carryCost: o.carryCost ?? null,
     error: o.error ?? null,
   }
 }

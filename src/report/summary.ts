@@ -74,18 +74,21 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
     )
   }
   if (o.carryCost && o.carryCost.records > 0) parts.push(carryCost(o.carryCost))
+  if (o.removedIds.length > 0) {
+    const shown = o.removedIds.slice(0, MAX_FAILURE_ROWS)
+    const more = o.removedIds.length > shown.length ? `, first ${shown.length} shown` : ''
+    parts.push(
+      `### ${o.dryRun ? 'Records a real run would remove' : 'Records removed'} (${o.removedIds.length}${more})`,
+      shown.map((id) => `\`${clean(id).replace(/`/g, "'")}\``).join(', '),
+    )
+  }
   if (o.dryRun) parts.push(preview(report, clean))
   return `${parts.join('\n\n')}\n`
 }
 
 function carryCost(cost: { records: number; requests: number; ms: number }): string {
-  const line = `Carry-forward: ${cost.records} records kept in ${cost.requests} requests and ${(cost.ms / 1000).toFixed(1)}s`
-  // Per-1,000 figures from a handful of records would be noise.
-  const perK =
-    cost.records >= 100
-      ? ` (${((cost.requests * 1000) / cost.records).toFixed(1)} requests and ${(cost.ms / cost.records).toFixed(2)}s per 1,000)`
-      : ''
-  return `${line}${perK}. Mode \`upsert\` avoids this cost but is not atomic.`
+  const perK = (value: number) => ((value * 1000) / cost.records).toFixed(1)
+  return `Carry-forward: ${cost.records} records kept in ${cost.requests} requests and ${(cost.ms / 1000).toFixed(1)}s (${perK(cost.requests)} requests and ${(cost.ms / cost.records).toFixed(2)}s per 1,000 carried). Mode \`upsert\` avoids this cost but is not atomic.`
 }
 
 function headline(report: RunReport): string {

@@ -69,4 +69,46 @@ describe('dry run', () => {
     expect(writes(sandbox.requests)).toBe(0)
     expect(result.outputs['records-removed']).toBe('3')
   })
+
+  it('fails like the real run would for an empty replace and a reused session id, writing nothing', async () => {
+    const empty = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        'dry-run': 'true',
+        mode: 'replace',
+        'allow-shrink': 'true',
+      }),
+    })
+    expect(empty.code).toBe(1)
+    expect(empty.stdout).toContain("A real run would fail: Mode 'replace' got no records")
+
+    const real = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}', 'session-id': 'used-once' }),
+    })
+    expect(real.code).toBe(0)
+    const writesBefore = writes(sandbox.requests)
+    const reused = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        'dry-run': 'true',
+        records: '{"id":"b"}',
+        'session-id': 'used-once',
+      }),
+    })
+    expect(reused.code).toBe(1)
+    expect(reused.stdout).toContain("A real run would fail: Session 'used-once' already exists")
+    expect(writes(sandbox.requests)).toBe(writesBefore)
+  })
+
+  it('lists the records a replace would remove', async () => {
+    sandbox.seed(1, 1, makeRecords(3))
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        'dry-run': 'true',
+        mode: 'replace',
+        records: '[{"id":"rec-0001"},{"id":"rec-0002"},{"id":"new"}]',
+      }),
+    })
+    expect(result.code).toBe(0)
+    expect(result.summary).toContain('Records a real run would remove (1)')
+    expect(result.summary).toContain('`rec-0003`')
+  })
 })

@@ -90,7 +90,11 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
       { 'session-id': 'run/1' },
       "'session-id' must be 3 to 64 characters",
     ],
-    ['records not JSON or YAML', { records: '{"id": "x",' }, "'records'"],
+    [
+      'records not JSON or YAML',
+      { records: '{"id": "x",' },
+      "'records': not valid JSON or YAML: Flow map must end with a } at line 1, column 12",
+    ],
     [
       'records a scalar',
       { records: '42' },
@@ -195,6 +199,42 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
 })
 
 describe('secrets', () => {
+  it('removes the API key and the GitHub token from every error text, even if Drata echoed them', async () => {
+    const key = 'drata-ECHOED-key-9876543210'
+    const token = 'ghs_ECHOEDtoken0123456789'
+    const echoing = await startSandbox({ keys: { [key]: {} } })
+    try {
+      echoing.addFault({
+        method: 'POST',
+        kind: 'status',
+        status: 400,
+        message: `Bearer ${key} is not valid for token ${token}`,
+      })
+      const result = await runAction({
+        inputs: sandboxInputs(echoing.url, {
+          'api-key': key,
+          'github-token': token,
+          records: '{"id":"a"}',
+        }),
+      })
+      expect(result.code).toBe(1)
+      const error = result.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? ''
+      expect(error).toContain('Bearer *** is not valid for token ***')
+      for (const text of [
+        result.stdout.replace(`::add-mask::${key}`, '').replace(`::add-mask::${token}`, ''),
+        result.stderr,
+        result.summary,
+        JSON.stringify(result.outputs),
+      ]) {
+        expect(text).not.toContain(key)
+        expect(text).not.toContain(token)
+      }
+      expect(result.summary).toContain('Bearer *** is not valid')
+    } finally {
+      await echoing.close()
+    }
+  })
+
   it('never prints the API key, in logs, outputs, summary or state, even on failure', async () => {
     const secret = 'drata-SECRET-key-0123456789'
     const failing = await startSandbox({

@@ -206,13 +206,3 @@ export function writes(requests: ReadonlyArray<{ method: string }>): number {
 export const NAME_REQUIRED = [
   { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
 ]
-
-/** Active record ids of connection 1 / resource 1, after checking none appears twice. */
-export function activeIdsOnce(sandbox: {
-  activeRecords(c: number, r: number): Array<{ id: string }>
-}): string[] {
-  const ids = sandbox.activeRecords(1, 1).map((r) => r.id)
-  const dupes = ids.filter((id, i) => ids.indexOf(id) !== i)
-  if (dupes.length > 0) throw new Error(`records active more than once: ${dupes.join(', ')}`)
-  return ids
-}

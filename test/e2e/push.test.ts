@@ -1,13 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
-import {
-  activeIdsOnce,
-  makeRecords,
-  NAME_REQUIRED,
-  runAction,
-  sandboxInputs,
-  writes,
-} from './harness.ts'
+import { makeRecords, NAME_REQUIRED, runAction, sandboxInputs, writes } from './harness.ts'
 
 let sandbox: Sandbox
 beforeEach(async () => {
@@ -70,7 +63,9 @@ describe('append (default mode)', () => {
       }),
     })
     expect(result.code).toBe(0)
-    expect(activeIdsOnce(sandbox)).toHaveLength(1384)
+    const active = ids()
+    expect(active).toHaveLength(1384)
+    expect(active.filter((id) => id.startsWith('old-'))).toHaveLength(1234)
     expect(result.outputs['records-carried']).toBe('1234')
     const pages = sandbox.requests.filter(
       (r) => r.method === 'GET' && r.path.endsWith('/records') && !r.query.sessionId,
@@ -79,15 +74,36 @@ describe('append (default mode)', () => {
     expect(pages.every((p) => p.query.size === '500')).toBe(true)
   })
 
-  it('drops carried records older than retention-days', async () => {
-    sandbox.seed(1, 1, [{ id: 'stale' }], { updatedAt: new Date(Date.now() - 40 * 86_400_000) })
-    sandbox.upsertDirect(1, 1, { id: 'recent' })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id": "new"}', 'retention-days': '30' }),
+  it('drops carried records collected longer ago than retention-days, run after run', async () => {
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString()
+    sandbox.seed(1, 1, [
+      { id: 'stale', collectedAt: daysAgo(40) },
+      { id: 'recent', collectedAt: daysAgo(10) },
+      { id: 'no-date' }, // nothing says when it was collected: kept
+    ])
+    const inputs = { records: '{"id": "new"}', 'retention-days': '30' }
+    const first = await runAction({ inputs: sandboxInputs(sandbox.url, inputs) })
+    expect(first.code).toBe(0)
+    expect(ids()).toEqual(['new', 'no-date', 'recent'])
+    expect(first.outputs['records-removed']).toBe('1')
+    expect(first.summary).toContain('Records removed (1)')
+    expect(first.summary).toContain('`stale`')
+
+    // Carrying re-uploads 'recent' (Drata resets its dates), yet its own collectedAt still
+    // counts: 25 more days on, a later run drops it.
+    const records = sandbox.activeRecords(1, 1).map((r) => r.attributes)
+    await sandbox.close()
+    sandbox = await startSandbox()
+    sandbox.seed(
+      1,
+      1,
+      records.map((r) => (r.id === 'recent' ? { ...r, collectedAt: daysAgo(35) } : r)),
+    )
+    const second = await runAction({
+      inputs: sandboxInputs(sandbox.url, { ...inputs, 'session-id': 'later' }),
     })
-    expect(result.code).toBe(0)
-    expect(ids()).toEqual(['new', 'recent'])
-    expect(result.outputs['records-removed']).toBe('1')
+    expect(second.code).toBe(0)
+    expect(ids()).toEqual(['new', 'no-date'])
   })
 
   it('keeps a record someone else upserted while the session was open', async () => {
@@ -188,6 +204,22 @@ describe('upsert', () => {
     })
   })
 
+  it('reports what went in before an error after retries', async () => {
+    sandbox.addFault({ method: 'POST', kind: 'status', status: 503, skip: 1, times: 10 })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'upsert',
+        records: JSON.stringify(makeRecords(4)),
+        'batch-size': '2',
+        'max-retries': '1',
+      }),
+    })
+    expect(result.code).toBe(1)
+    expect(ids()).toEqual(['rec-0001', 'rec-0002'])
+    expect(result.outputs).toMatchObject({ 'records-pushed': '2', 'records-failed': '0' })
+    expect(result.stdout).toContain('the 2 records accepted before this error stay in Drata')
+  })
+
   it('lists rejected records and fails, keeping the accepted ones (not atomic)', async () => {
     await sandbox.close()
     sandbox = await startSandbox({ resources: NAME_REQUIRED })
@@ -249,6 +281,50 @@ describe('a rejected record', () => {
     expect(result.stdout).toContain('::warning::')
     expect(result.outputs['session-status']).toBe('CANCELED')
     expect(ids()).toEqual([])
+  })
+})
+
+describe('what the session must hold before it is completed', () => {
+  it('a carried record Drata now rejects cancels the session', async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ resources: NAME_REQUIRED })
+    // Seeded before the schema required a name: carrying it forward fails validation.
+    sandbox.seed(1, 1, [{ id: 'legacy' }, { id: 'fine', name: 'ok' }])
+    const before = JSON.stringify(sandbox.activeRecords(1, 1))
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"n","name":"x"}' }),
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('Drata rejected 1 carried record')
+    expect(result.summary).toContain('<td>legacy</td><td>400</td>')
+    expect(result.outputs['session-status']).toBe('CANCELED')
+    expect(JSON.stringify(sandbox.activeRecords(1, 1))).toBe(before)
+  })
+
+  it('a record another writer put into the same session stops the complete', async () => {
+    sandbox.seed(1, 1, [{ id: 'old-1' }])
+    let uploads = 0
+    sandbox.onRequest(async (e) => {
+      // Another job with the same session id uploads into it between our uploads.
+      if (e.method === 'POST' && e.path.endsWith('/sessions/gh-9001-1') && ++uploads === 2) {
+        const res = await fetch(
+          `${sandbox.url}/custom-connections/1/resources/1/sessions/gh-9001-1`,
+          {
+            method: 'POST',
+            headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' },
+            body: JSON.stringify({ data: [{ id: 'from-the-other-job' }] }),
+          },
+        )
+        expect(res.status).toBe(200)
+      }
+    })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}' }),
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('1 not sent by this run: from-the-other-job')
+    expect(result.outputs['session-status']).toBe('CANCELED')
+    expect(ids()).toEqual(['old-1'])
   })
 })
 

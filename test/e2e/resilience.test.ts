@@ -2,7 +2,6 @@ import type { ChildProcess } from 'node:child_process'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
 import {
-  activeIdsOnce,
   API_KEY,
   makeRecords,
   NAME_REQUIRED,
@@ -81,7 +80,10 @@ describe('retries', () => {
       }),
     })
     expect(result.code).toBe(0)
-    expect(activeIdsOnce(sandbox)).toHaveLength(80)
+    expect(ids()).toEqual([...makeRecords(60, 'new'), ...makeRecords(20, 'old')].map((r) => r.id))
+    // Retried uploads after the write was applied must not leave extra staged records.
+    const session = sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === SESSION)
+    expect(session?.recordCount).toBe(80)
     expect(sessionStatus()).toBe('ACTIVE')
     const result_ = JSON.parse(result.outputs.result ?? '{}')
     expect(result_.retries).toBeGreaterThanOrEqual(7)
@@ -206,6 +208,23 @@ describe('one IN_PROGRESS session per resource', () => {
     expect(sessionStatus('other-run')).toBe('IN_PROGRESS')
   })
 
+  it('waits when another run’s session appears between its check and its first upload', async () => {
+    let opened = false
+    sandbox.onRequest(async (e) => {
+      if (!opened && e.method === 'POST' && e.path.endsWith(`/sessions/${SESSION}`)) {
+        opened = true
+        await openOtherSession('sneaked-in')
+        setTimeout(() => void completeOtherSession('sneaked-in'), 1200)
+      }
+    })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}' }),
+    })
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain("Session 'sneaked-in' of another run is IN_PROGRESS")
+    expect(ids()).toEqual(['mine', 'theirs'])
+  })
+
   it('refuses a session id that was used before', async () => {
     const first = await runAction({
       inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}', 'session-id': 'fixed-id' }),
@@ -223,19 +242,22 @@ describe('one IN_PROGRESS session per resource', () => {
 })
 
 describe('post step and signals', () => {
-  /** Starts a push and calls `act` once the second upload batch is in flight (and held). */
-  async function interruptMidUpload(act: (child: ChildProcess) => void) {
+  /** Starts a push and calls `act` once upload batch `at` is in flight (and held 1.5 s). */
+  async function interruptMidUpload(
+    act: (child: ChildProcess) => void,
+    { at = 2, count = 50, batch = 10 } = {},
+  ) {
     const upload = /\/sessions\/gh-9001-1$/
-    sandbox.addFault({ method: 'POST', path: upload, kind: 'delay', delayMs: 1500, skip: 1 })
+    sandbox.addFault({ method: 'POST', path: upload, kind: 'delay', delayMs: 1500, skip: at - 1 })
     let child: ChildProcess | undefined
     let uploads = 0
     sandbox.onRequest((e) => {
-      if (e.method === 'POST' && upload.test(e.path) && ++uploads === 2 && child) act(child)
+      if (e.method === 'POST' && upload.test(e.path) && ++uploads === at && child) act(child)
     })
     return runAction({
       inputs: sandboxInputs(sandbox.url, {
-        records: JSON.stringify(makeRecords(50)),
-        'batch-size': '10',
+        records: JSON.stringify(makeRecords(count)),
+        'batch-size': String(batch),
       }),
       onSpawn: (c) => {
         child = c
@@ -275,6 +297,43 @@ describe('post step and signals', () => {
     expect(post.code).toBe(0)
     expect(post.stdout).toContain('No Drata session was left open')
     expect(sandbox.requests.length).toBe(requestsBefore)
+  })
+
+  it('main cancels on SIGINT too', async () => {
+    const main = await interruptMidUpload((child) => child.kill('SIGINT'))
+    expect(main.code).toBe(1)
+    expect(main.stdout).toContain('The job was cancelled (SIGINT)')
+    expect(sessionStatus()).toBe('CANCELED')
+  })
+
+  it('main still cancels when pacing has set in (a push of many requests)', async () => {
+    // Past the pacer's burst, every further request waits; the cancel must not be cut short.
+    const main = await interruptMidUpload((child) => child.kill('SIGTERM'), {
+      at: 30,
+      count: 60,
+      batch: 1,
+    })
+    expect(main.code).toBe(1)
+    expect(main.outputs['session-status']).toBe('CANCELED')
+    expect(sessionStatus()).toBe('CANCELED')
+    expect(main.savedState['session-closed']).toBe('true')
+  })
+
+  it('a session created by an upload still in flight at SIGTERM is left for post to cancel', async () => {
+    sandbox.seed(1, 1, [{ id: 'keep' }])
+    const main = await interruptMidUpload((child) => child.kill('SIGTERM'), { at: 1 })
+    expect(main.code).toBe(1)
+    // Main found no session to cancel yet, so it did not mark the session closed.
+    expect(main.outputs['session-status']).toBe('none')
+    expect(main.savedState['session-closed']).toBe('false')
+    await new Promise((r) => setTimeout(r, 1700)) // the held first upload lands and creates it
+    expect(sessionStatus()).toBe('IN_PROGRESS')
+
+    const post = await runPost(main, { inputs: sandboxInputs(sandbox.url) })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toContain("Session 'gh-9001-1' was cancelled by the post step")
+    expect(sessionStatus()).toBe('CANCELED')
+    expect(ids()).toEqual(['keep'])
   })
 
   it('post never fails the job, even when Drata cannot be reached', async () => {

@@ -68,6 +68,6 @@ export function faultReply(spec: FaultSpec): {
   const status = spec.status ?? 500
   const headers: Record<string, string> = {}
   if (spec.retryAfter !== undefined) headers['retry-after'] = spec.retryAfter
-  const message = STATUS_CODES[status] ?? 'Injected failure'
+  const message = spec.message ?? STATUS_CODES[status] ?? 'Injected failure'
   return { status, headers, body: { statusCode: status, message, code: CODES.injected } }
 }

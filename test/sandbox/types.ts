@@ -51,6 +51,8 @@ export interface FaultSpec {
   retryAfter?: string
   /** For 'delay': wait this long, then handle normally. */
   delayMs?: number
+  /** Message of the error body a 'status' fault answers with; default the status text. */
+  message?: string
 }
 
 /** One API request as the sandbox saw it. */

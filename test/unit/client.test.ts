@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { type ClientOptions, DrataClient, type RequestSpec } from '../../src/drata/client.js'
 import { ApiError, type Operation, PERMISSIONS } from '../../src/drata/errors.js'
 import { Pacer, type Sleep } from '../../src/drata/pacer.js'
+import { RecordsApi } from '../../src/drata/records.js'
 import { backoffDelay } from '../../src/drata/retry.js'
 
 const ORIGIN = 'https://drata.test'
@@ -385,9 +386,33 @@ describe('DrataClient error messages', () => {
     reply(422, { message: ['session is not in progress', 'try again'] })
     const error = await failure(client.request(spec({ op: UPLOAD })))
     expect(error.message).toBe(
-      `Drata refused to ${UPLOAD.what} (422): session is not in progress; try again.`,
+      `Drata refused to ${UPLOAD.what} (422): session is not in progress; try again. The session is no longer IN_PROGRESS (completed, cancelled or expired); re-run the job to push with a new session.`,
     )
     expect(error.serverMessage).toBe('session is not in progress; try again')
+  })
+
+  it('404 gives the advice of the operation when it has its own', async () => {
+    const { client, reply } = setup()
+    reply(404, { message: 'Session not found' })
+    const notFound = "The session does not exist; check 'session-id'."
+    const error = await failure(
+      client.request(spec({ method: 'POST', op: { ...LIST, what: 'cancel session s-1', notFound } })),
+    )
+    expect(error.message).toBe(
+      `Drata found nothing to cancel session s-1 (404): Session not found. ${notFound}`,
+    )
+    expect(error.message).not.toContain("'connection-id'")
+  })
+
+  it('404 to a session action says the session does not exist', async () => {
+    const { client, reply, captured } = setup()
+    reply(404, { message: 'Not Found' })
+    const api = new RecordsApi(client, { connectionId: 1, resourceId: 2 })
+    const error = await failure(api.sessionAction('gh-7-1', 'cancel'))
+    expect(captured[0]?.path).toBe(`/public/v2${RES}/sessions/gh-7-1/actions`)
+    expect(error.message).toContain('Drata found nothing to cancel session gh-7-1 (404): Not Found.')
+    expect(error.message).toContain('The session does not exist on this resource')
+    expect(error.message).toContain("'session-id'")
   })
 
   it('400 names the record ids of the request', async () => {

@@ -54,8 +54,14 @@ describe('resultObject', () => {
       requests: 9,
       retries: 1,
       durationMs: 4321,
+      carryCost: null,
       error: null,
     })
+  })
+
+  it('holds the carry-forward cost when there was one', () => {
+    const carryCost = { records: 1200, requests: 6, ms: 9000 }
+    expect(resultObject(report({ carried: 1200, carryCost })).carryCost).toEqual(carryCost)
   })
 
   it('carries the error and unknown counts as null', () => {

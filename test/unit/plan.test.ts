@@ -3,6 +3,7 @@ import type { DrataRecord, RecordsApi } from '../../src/drata/records.js'
 import {
   type ActivePlan,
   changedSince,
+  collectedAt,
   planAppend,
   planReplace,
   readActive,
@@ -27,8 +28,14 @@ function rec(
   }
 }
 
+/** An active record last collected at `time` (its own attributes.collectedAt). */
+function collected(id: string, time: number, updatedAt = NOW - DAY): DrataRecord {
+  return rec(id, updatedAt, { v: id, collectedAt: new Date(time).toISOString() })
+}
+
 function plan(activeCount: number, removed: number): ActivePlan {
-  return { activeCount, removed, carried: [], carriedUpdatedAt: new Map() }
+  const removedIds = Array.from({ length: removed }, (_, i) => `gone-${i}`)
+  return { activeCount, removedIds, carried: [], carriedUpdatedAt: new Map() }
 }
 
 /** A RecordsApi whose records() yields the given pages (and records the queries). */
@@ -49,30 +56,54 @@ describe('planAppend', () => {
     const p = planAppend(active, new Set(['b', 'z']), 0, NOW)
     expect(p.activeCount).toBe(3)
     expect(p.carried.map((s) => s.id)).toEqual(['a', 'c'])
-    expect(p.removed).toBe(0)
+    expect(p.removedIds).toEqual([])
   })
 
   it('lets the new version win over the active one (not carried, not removed)', () => {
-    const p = planAppend([rec('a', NOW - 400 * DAY)], new Set(['a']), 30, NOW)
+    const p = planAppend([collected('a', NOW - 400 * DAY)], new Set(['a']), 30, NOW)
     expect(p.carried).toEqual([])
-    expect(p.removed).toBe(0)
+    expect(p.removedIds).toEqual([])
   })
 
-  it('drops records not updated within the retention and counts them as removed', () => {
+  it('drops records not collected within the retention and names them as removed', () => {
     const active = [
-      rec('fresh', NOW - 29 * DAY),
-      rec('old', NOW - 31 * DAY),
-      rec('edge', NOW - 30 * DAY),
+      collected('fresh', NOW - 29 * DAY),
+      collected('old', NOW - 31 * DAY),
+      collected('edge', NOW - 30 * DAY),
+      collected('older', NOW - 90 * DAY),
     ]
     const p = planAppend(active, new Set(), 30, NOW)
     expect(p.carried.map((s) => s.id)).toEqual(['fresh', 'edge'])
-    expect(p.removed).toBe(1)
+    expect(p.removedIds).toEqual(['old', 'older'])
+  })
+
+  it("judges retention by the record's collectedAt, not Drata's updatedAt", () => {
+    // Carrying forward re-uploads a record, so updatedAt is recent for an old record…
+    const stale = collected('stale', NOW - 60 * DAY, NOW - 60_000)
+    // …and a recently collected record may have an old updatedAt.
+    const recent = collected('recent', NOW - DAY, NOW - 400 * DAY)
+    const p = planAppend([stale, recent], new Set(), 30, NOW)
+    expect(p.removedIds).toEqual(['stale'])
+    expect(p.carried.map((s) => s.id)).toEqual(['recent'])
+  })
+
+  it('never drops by retention a record without a parsable collectedAt', () => {
+    const active = [
+      rec('missing', NOW - 400 * DAY),
+      rec('garbage', NOW - 400 * DAY, { collectedAt: 'last tuesday' }),
+      rec('number', NOW - 400 * DAY, { collectedAt: NOW - 400 * DAY }),
+      rec('null', NOW - 400 * DAY, { collectedAt: null }),
+      collected('old', NOW - 400 * DAY),
+    ]
+    const p = planAppend(active, new Set(), 30, NOW)
+    expect(p.carried.map((s) => s.id)).toEqual(['missing', 'garbage', 'number', 'null'])
+    expect(p.removedIds).toEqual(['old'])
   })
 
   it('keeps everything, however old, with retention 0', () => {
-    const p = planAppend([rec('ancient', 0)], new Set(), 0, NOW)
+    const p = planAppend([collected('ancient', 0, 0)], new Set(), 0, NOW)
     expect(p.carried.map((s) => s.id)).toEqual(['ancient'])
-    expect(p.removed).toBe(0)
+    expect(p.removedIds).toEqual([])
   })
 
   it('remembers the updatedAt of each carried record', () => {
@@ -87,18 +118,49 @@ describe('planAppend', () => {
   })
 })
 
+describe('collectedAt', () => {
+  it("parses the record's own ISO collectedAt", () => {
+    expect(collectedAt(rec('a', NOW, { collectedAt: '2030-06-01T08:30:00.000Z' }))).toBe(
+      Date.parse('2030-06-01T08:30:00.000Z'),
+    )
+    expect(collectedAt(rec('a', NOW, { collectedAt: '2030-06-01' }))).toBe(
+      Date.parse('2030-06-01T00:00:00Z'),
+    )
+  })
+
+  it('does not fall back to updatedAt', () => {
+    expect(collectedAt(rec('a', NOW - DAY, {}))).toBeUndefined()
+  })
+
+  it('is undefined for a value that is not a parsable date string', () => {
+    for (const value of ['', 'soon', 1_900_000_000_000, null, true, { at: 'x' }]) {
+      expect(collectedAt(rec('a', NOW, { collectedAt: value })), String(value)).toBeUndefined()
+    }
+  })
+})
+
 describe('planReplace', () => {
-  it('counts every active record this run does not send as removed', () => {
+  it('names every active record this run does not send as removed', () => {
     const p = planReplace([rec('a'), rec('b'), rec('c'), rec('d')], new Set(['a', 'new']))
-    expect(p).toEqual({ activeCount: 4, carried: [], removed: 3, carriedUpdatedAt: new Map() })
+    expect(p).toEqual({
+      activeCount: 4,
+      carried: [],
+      removedIds: ['b', 'c', 'd'],
+      carriedUpdatedAt: new Map(),
+    })
+  })
+
+  it('removes records whatever their collectedAt (no retention in replace)', () => {
+    const p = planReplace([collected('fresh', NOW)], new Set())
+    expect(p.removedIds).toEqual(['fresh'])
   })
 
   it('removes nothing when every active record is sent again', () => {
-    expect(planReplace([rec('a'), rec('b')], new Set(['a', 'b'])).removed).toBe(0)
+    expect(planReplace([rec('a'), rec('b')], new Set(['a', 'b'])).removedIds).toEqual([])
   })
 
   it('removes nothing from an empty resource', () => {
-    expect(planReplace([], new Set(['a'])).removed).toBe(0)
+    expect(planReplace([], new Set(['a'])).removedIds).toEqual([])
   })
 })
 
@@ -132,6 +194,14 @@ describe('shrinkProblem', () => {
 
   it('has nothing to refuse on an empty resource', () => {
     expect(shrinkProblem(plan(0, 0), false)).toBeUndefined()
+  })
+
+  it('counts the ids a replace plan would remove', () => {
+    const active = [rec('a'), rec('b'), rec('c')]
+    expect(shrinkProblem(planReplace(active, new Set(['a'])), false)).toContain(
+      'remove 2 of the 3 active records',
+    )
+    expect(shrinkProblem(planReplace(active, new Set(['a', 'b'])), false)).toBeUndefined()
   })
 })
 

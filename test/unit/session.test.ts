@@ -201,15 +201,36 @@ describe('SessionLifecycle.cancel', () => {
     expect(memory.closed).toHaveBeenCalledOnce()
   })
 
-  it('resolves for a session that was never created (404, not found)', async () => {
+  it('resolves NOT_FOUND for a session Drata does not have (404), leaving it remembered', async () => {
     const { api, calls } = fakeApi({
       actions: [new ApiError('Drata found nothing (404)', 404, false)],
       found: [undefined],
     })
-    const { deps: d, memory } = deps()
-    await expect(new SessionLifecycle(api, SID, d).cancel()).resolves.toBe('CANCELED')
+    const { deps: d, memory, sleeps } = deps()
+    await expect(new SessionLifecycle(api, SID, d).cancel()).resolves.toBe('NOT_FOUND')
     expect(calls.actions).toHaveLength(1)
     expect(calls.find).toBe(1)
+    expect(sleeps).toEqual([])
+    // An upload still in flight may create it later: the post step must look again.
+    expect(memory.closed).not.toHaveBeenCalled()
+  })
+
+  it('resolves NOT_FOUND when a lost cancel answer is followed by no session found', async () => {
+    const { api, calls } = fakeApi({ actions: [lost()], found: [undefined] })
+    const { deps: d, memory } = deps()
+    await expect(new SessionLifecycle(api, SID, d).cancel()).resolves.toBe('NOT_FOUND')
+    expect(calls.actions).toHaveLength(1)
+    expect(memory.closed).not.toHaveBeenCalled()
+  })
+
+  it('does not take a 404 as not found while Drata still lists the session', async () => {
+    const { api, calls } = fakeApi({
+      actions: [new ApiError('Drata found nothing (404)', 404, false), { status: 'CANCELED' }],
+      found: [info(SID, 'IN_PROGRESS')],
+    })
+    const { deps: d, memory } = deps()
+    await expect(new SessionLifecycle(api, SID, d).cancel()).resolves.toBe('CANCELED')
+    expect(calls.actions).toHaveLength(2)
     expect(memory.closed).toHaveBeenCalledOnce()
   })
 
@@ -266,6 +287,26 @@ describe('SessionLifecycle.acquire', () => {
     await new SessionLifecycle(api, SID, d).acquire()
     expect(calls.others).toBe(2)
     expect(sleeps).toHaveLength(1)
+  })
+})
+
+describe('SessionLifecycle.checkUnused', () => {
+  it('throws when the session id already exists, without looking at other sessions', async () => {
+    const { api, calls } = fakeApi({ found: [info(SID, 'CANCELED')], others: [[]] })
+    await expect(new SessionLifecycle(api, SID, deps().deps).checkUnused()).rejects.toThrow(
+      `Session '${SID}' already exists on this resource with status CANCELED`,
+    )
+    expect(calls.find).toBe(1)
+    expect(calls.others).toBe(0)
+  })
+
+  it('resolves for a new id and does not wait for other sessions', async () => {
+    const { api, calls } = fakeApi({ found: [undefined], others: [[info('gh-99-1', 'IN_PROGRESS')]] })
+    const { deps: d, sleeps } = deps()
+    await expect(new SessionLifecycle(api, SID, d).checkUnused()).resolves.toBeUndefined()
+    expect(calls.find).toBe(1)
+    expect(calls.others).toBe(0)
+    expect(sleeps).toEqual([])
   })
 })
 
