@@ -396,7 +396,9 @@ describe('DrataClient error messages', () => {
     reply(404, { message: 'Session not found' })
     const notFound = "The session does not exist; check 'session-id'."
     const error = await failure(
-      client.request(spec({ method: 'POST', op: { ...LIST, what: 'cancel session s-1', notFound } })),
+      client.request(
+        spec({ method: 'POST', op: { ...LIST, what: 'cancel session s-1', notFound } }),
+      ),
     )
     expect(error.message).toBe(
       `Drata found nothing to cancel session s-1 (404): Session not found. ${notFound}`,
@@ -410,7 +412,9 @@ describe('DrataClient error messages', () => {
     const api = new RecordsApi(client, { connectionId: 1, resourceId: 2 })
     const error = await failure(api.sessionAction('gh-7-1', 'cancel'))
     expect(captured[0]?.path).toBe(`/public/v2${RES}/sessions/gh-7-1/actions`)
-    expect(error.message).toContain('Drata found nothing to cancel session gh-7-1 (404): Not Found.')
+    expect(error.message).toContain(
+      'Drata found nothing to cancel session gh-7-1 (404): Not Found.',
+    )
     expect(error.message).toContain('The session does not exist on this resource')
     expect(error.message).toContain("'session-id'")
   })

@@ -118,9 +118,7 @@ describe('commit collector', () => {
   })
 
   it('records only what it knows without a client or a payload commit', async () => {
-    const record = only(
-      await collectCommit(collectorInput(fake(), 'schedule', { github: 'none' })),
-    )
+    const record = only(await collectCommit(collectorInput(fake(), 'schedule', { github: 'none' })))
     expect(record).toMatchObject({
       sha: SHA.main,
       messageTitle: null,
@@ -342,7 +340,11 @@ describe('githubClient', () => {
     const started = Date.now()
     const record = only(await collectPullRequests(collectorInput(fake(), 'push', { logger })))
     expect(record.approvers).toEqual(['hubot'])
-    expect(fake().requests.filter((r) => r.path === path).map((r) => r.status)).toEqual([403, 200])
+    expect(
+      fake()
+        .requests.filter((r) => r.path === path)
+        .map((r) => r.status),
+    ).toEqual([403, 200])
     expect(Date.now() - started).toBeGreaterThanOrEqual(900)
     expect(logs).toEqual([
       expect.stringMatching(/^GitHub secondary rate limit on GET .*\/pulls\/17\/reviews.*1s$/),
@@ -381,7 +383,9 @@ describe('githubClient', () => {
 
   it('gives the HTTP status of an Octokit error, or 0', async () => {
     const github = githubClient('ghs_abc123', fake().url, memoryLogger().logger)
-    const error = await rejection(github.rest.pulls.get({ owner: 'acme', repo: 'shop', pull_number: 99 }))
+    const error = await rejection(
+      github.rest.pulls.get({ owner: 'acme', repo: 'shop', pull_number: 99 }),
+    )
     expect(githubStatus(error)).toBe(404)
     expect(githubStatus(new Error('network down'))).toBe(0)
     expect(githubStatus(null)).toBe(0)

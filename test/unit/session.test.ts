@@ -301,7 +301,10 @@ describe('SessionLifecycle.checkUnused', () => {
   })
 
   it('resolves for a new id and does not wait for other sessions', async () => {
-    const { api, calls } = fakeApi({ found: [undefined], others: [[info('gh-99-1', 'IN_PROGRESS')]] })
+    const { api, calls } = fakeApi({
+      found: [undefined],
+      others: [[info('gh-99-1', 'IN_PROGRESS')]],
+    })
     const { deps: d, sleeps } = deps()
     await expect(new SessionLifecycle(api, SID, d).checkUnused()).resolves.toBeUndefined()
     expect(calls.find).toBe(1)

@@ -17,8 +17,7 @@ function logger() {
   return { log, logs }
 }
 
-const ok = (ids: string[]): ItemResult[] =>
-  ids.map((id) => ({ statusCode: 201, data: { id } }))
+const ok = (ids: string[]): ItemResult[] => ids.map((id) => ({ statusCode: 201, data: { id } }))
 
 describe('uploadBatches', () => {
   it('sends every record in batches and counts what Drata accepted', async () => {
@@ -78,7 +77,9 @@ describe('uploadBatches', () => {
         calls++
         if (calls === 2) throw boom
         return ids.map((id, i) =>
-          i === 0 ? { statusCode: 201, data: { id } } : { statusCode: 422, error: { message: 'no' } },
+          i === 0
+            ? { statusCode: 201, data: { id } }
+            : { statusCode: 422, error: { message: 'no' } },
         )
       },
       log,
@@ -102,7 +103,14 @@ describe('uploadBatches', () => {
       batches: 1,
     }
     const { log } = logger()
-    const returned = await uploadBatches(sendables(2), 10, async (_d, ids) => ok(ids), log, 'Carry', result)
+    const returned = await uploadBatches(
+      sendables(2),
+      10,
+      async (_d, ids) => ok(ids),
+      log,
+      'Carry',
+      result,
+    )
     expect(returned).toBe(result)
     expect(result).toEqual({
       accepted: 5,

@@ -1,0 +1,190 @@
+// The release and deployment collectors against the local GitHub REST fake.
+import { describe, expect, it } from 'vitest'
+import { CollectorError } from '../../src/evidence/collector.js'
+import { collectDeployment } from '../../src/evidence/deployment.js'
+import { collectRelease } from '../../src/evidence/release.js'
+import { defaultState, IDS, SHA } from '../github-fake/server.ts'
+import {
+  COLLECTED_AT,
+  collectorInput,
+  only,
+  paths,
+  REPO_PATH,
+  useGithubFake,
+} from './collectors-fake.js'
+
+const fake = useGithubFake()
+
+const ASSETS = [
+  {
+    name: 'shop-1.4.0-linux-x64.tar.gz',
+    size: 18234567,
+    contentType: 'application/gzip',
+    digest: 'sha256:f489036ef7d5c91e4c8589528aa25a1e93b5c25358d2f9cbb32022ec7a0ed2c1',
+    url: 'https://github.com/acme/shop/releases/download/v1.4.0/shop-1.4.0-linux-x64.tar.gz',
+  },
+  {
+    name: 'shop-1.4.0.spdx.json',
+    size: 48213,
+    contentType: 'application/json',
+    digest: 'sha256:7a13ec1e13ddfbc1a4774da187a3233baad8829598613ca621e91cdd7d1a321d',
+    url: 'https://github.com/acme/shop/releases/download/v1.4.0/shop-1.4.0.spdx.json',
+  },
+]
+
+describe('release collector', () => {
+  it('records the release of a release event with its assets and their digests', async () => {
+    const record = only(await collectRelease(collectorInput(fake(), 'release')))
+    expect(record).toEqual({
+      id: 'release:acme/shop@v1.4.0',
+      repository: 'acme/shop',
+      tag: 'v1.4.0',
+      name: 'v1.4.0',
+      url: 'https://github.com/acme/shop/releases/tag/v1.4.0',
+      author: 'hubot',
+      draft: false,
+      prerelease: false,
+      createdAt: '2026-11-03T09:30:02Z',
+      publishedAt: '2026-11-03T10:05:44Z',
+      targetCommitish: SHA.main,
+      sha: SHA.main,
+      assets: ASSETS,
+      collector: 'release',
+      schemaVersion: 1,
+      collectedAt: COLLECTED_AT,
+    })
+    // The payload names the release by id.
+    expect(paths(fake())).toEqual([
+      `${REPO_PATH}/releases/${IDS.release}`,
+      `${REPO_PATH}/releases/${IDS.release}/assets`,
+    ])
+  })
+
+  it('records a missing digest (assets uploaded before GitHub computed them) as null', async () => {
+    const release = fake().state.releases[0]
+    if (!release) throw new Error('no release')
+    for (const asset of release.assets) asset.digest = null
+    const record = only(await collectRelease(collectorInput(fake(), 'release')))
+    expect(record.assets).toEqual(ASSETS.map((a) => ({ ...a, digest: null })))
+  })
+
+  it('records nothing, and asks nothing, for a push to a branch', async () => {
+    expect(await collectRelease(collectorInput(fake(), 'push'))).toEqual([])
+    expect(fake().requests).toEqual([])
+  })
+
+  it('finds the release by tag for a run on a tag ref without a release event', async () => {
+    const input = collectorInput(fake(), 'push', { env: { GITHUB_REF: 'refs/tags/v1.4.0' } })
+    const record = only(await collectRelease(input))
+    expect(record).toMatchObject({ id: 'release:acme/shop@v1.4.0', tag: 'v1.4.0', assets: ASSETS })
+    expect(paths(fake())).toEqual([
+      `${REPO_PATH}/releases/tags/v1.4.0`,
+      `${REPO_PATH}/releases/${IDS.release}/assets`,
+    ])
+  })
+
+  it('names contents: read when the release cannot be read', async () => {
+    fake().fail({ path: `${REPO_PATH}/releases/${IDS.release}`, status: 403 })
+    const error = await collectRelease(collectorInput(fake(), 'release')).catch((e: Error) => e)
+    expect(error).toBeInstanceOf(CollectorError)
+    expect((error as Error).message).toContain('could not read release v1.4.0 (403:')
+    expect((error as Error).message).toContain("'permissions: contents: read'")
+  })
+})
+
+describe('deployment collector', () => {
+  const STATUS = {
+    creator: 'github-actions[bot]',
+    description: null,
+    logUrl: `https://github.com/acme/shop/actions/runs/${IDS.deployRun}/job/31009101`,
+  }
+
+  it('records the deployment of a deployment_status event, its statuses oldest first', async () => {
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record).toEqual({
+      id: `deployment:acme/shop/${IDS.deployment}`,
+      repository: 'acme/shop',
+      deploymentId: IDS.deployment,
+      environment: 'production',
+      url: 'https://shop.acme.example',
+      creator: 'github-actions[bot]',
+      sha: SHA.main,
+      ref: 'main',
+      task: 'deploy',
+      production: true,
+      createdAt: '2026-11-03T10:12:00Z',
+      state: 'success',
+      statuses: [
+        { ...STATUS, state: 'queued', createdAt: '2026-11-03T10:12:01Z', environmentUrl: null },
+        {
+          ...STATUS,
+          state: 'in_progress',
+          createdAt: '2026-11-03T10:12:09Z',
+          environmentUrl: null,
+        },
+        {
+          ...STATUS,
+          state: 'success',
+          createdAt: '2026-11-03T10:16:45Z',
+          environmentUrl: 'https://shop.acme.example',
+        },
+      ],
+      // Run 9005 went through no protected environment: nothing to show.
+      approvals: null,
+      collector: 'deployment',
+      schemaVersion: 1,
+      collectedAt: COLLECTED_AT,
+    })
+    expect(paths(fake())).toEqual([
+      `${REPO_PATH}/deployments/${IDS.deployment}`,
+      `${REPO_PATH}/deployments/${IDS.deployment}/statuses`,
+      `${REPO_PATH}/actions/runs/9005/approvals`,
+    ])
+  })
+
+  it('records the approvals of the run when the token can see them', async () => {
+    fake().state.runApprovals[9005] = defaultState().runApprovals[IDS.deployRun] ?? []
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record.approvals).toEqual([
+      { environments: ['production'], state: 'approved', user: 'hubot', comment: 'Ship 1.4.0' },
+    ])
+  })
+
+  it('records approvals as null, not as none, when they answer 403', async () => {
+    fake().state.runApprovals[9005] = defaultState().runApprovals[IDS.deployRun] ?? []
+    fake().fail({ path: `${REPO_PATH}/actions/runs/9005/approvals`, status: 403 })
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record.approvals).toBeNull()
+  })
+
+  it('records the deployment of a deployment event too', async () => {
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment')))
+    expect(record).toMatchObject({ deploymentId: IDS.deployment, state: 'success' })
+  })
+
+  it('has no state or URL before the first status', async () => {
+    fake().state.deploymentStatuses = {}
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment')))
+    expect(record).toMatchObject({ state: null, url: null, statuses: [] })
+  })
+
+  it.each(['push', 'schedule', 'release'] as const)(
+    'records nothing for a %s event',
+    async (event) => {
+      expect(await collectDeployment(collectorInput(fake(), event))).toEqual([])
+      expect(fake().requests).toEqual([])
+    },
+  )
+
+  it('names deployments: read when the deployment cannot be read', async () => {
+    fake().fail({ path: `${REPO_PATH}/deployments/${IDS.deployment}/statuses`, status: 404 })
+    const error = await collectDeployment(collectorInput(fake(), 'deployment_status')).catch(
+      (e: Error) => e,
+    )
+    expect(error).toBeInstanceOf(CollectorError)
+    expect((error as Error).message).toContain(
+      `could not read the statuses of deployment ${IDS.deployment} (404:`,
+    )
+    expect((error as Error).message).toContain("'permissions: deployments: read'")
+  })
+})

@@ -1,0 +1,337 @@
+// The repository, artifacts and workflow-run collectors, and the fields every collector
+// record carries, against the local GitHub REST fake.
+import { createHash } from 'node:crypto'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { collectArtifacts } from '../../src/evidence/artifacts.js'
+import { CollectorError, SCHEMA_VERSION, stamp } from '../../src/evidence/collector.js'
+import { COLLECTOR_REGISTRY } from '../../src/evidence/index.js'
+import { collectRepository } from '../../src/evidence/repository.js'
+import { collectWorkflowRun } from '../../src/evidence/workflow-run.js'
+import { SHA } from '../github-fake/server.ts'
+import {
+  COLLECTED_AT,
+  collectorInput,
+  NOW,
+  only,
+  paths,
+  REPO_PATH,
+  useGithubFake,
+} from './collectors-fake.js'
+
+const fake = useGithubFake()
+const PROTECTION_PATH = `${REPO_PATH}/branches/main/protection`
+
+describe('repository collector', () => {
+  it('combines rulesets and classic protection, with the security features', async () => {
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record).toEqual({
+      id: 'repo:acme/shop',
+      repository: 'acme/shop',
+      visibility: 'private',
+      archived: false,
+      defaultBranch: 'main',
+      protection: {
+        requiredReviews: true,
+        requiredApprovingReviewCount: 1,
+        dismissStaleReviews: true,
+        requireCodeOwnerReview: false,
+        requiredChecks: ['build', 'test'],
+        signedCommitsRequired: true,
+        forcePushBlocked: true,
+        deletionBlocked: true,
+        adminsEnforced: true,
+      },
+      rulesets: [
+        { type: 'deletion', source: 'acme/shop', sourceType: 'Repository' },
+        { type: 'non_fast_forward', source: 'acme/shop', sourceType: 'Repository' },
+        { type: 'pull_request', source: 'acme/shop', sourceType: 'Repository' },
+        { type: 'required_status_checks', source: 'acme/shop', sourceType: 'Repository' },
+        { type: 'required_signatures', source: 'acme', sourceType: 'Organization' },
+      ],
+      classicProtection: 'enabled',
+      securityFeatures: {
+        secretScanning: 'enabled',
+        secretScanningPushProtection: 'enabled',
+        dependabotSecurityUpdates: 'enabled',
+        dependabotAlerts: true,
+      },
+      collector: 'repository',
+      schemaVersion: 1,
+      collectedAt: COLLECTED_AT,
+    })
+    expect(paths(fake())).toEqual([
+      REPO_PATH,
+      `${REPO_PATH}/rules/branches/main`,
+      PROTECTION_PATH,
+      `${REPO_PATH}/vulnerability-alerts`,
+    ])
+  })
+
+  it('takes protections from classic protection alone when there are no rules', async () => {
+    fake().state.branchRules = {}
+    const protection = fake().state.branchProtection.main
+    if (!protection?.required_pull_request_reviews) throw new Error('no classic protection')
+    protection.required_pull_request_reviews.required_approving_review_count = 2
+    protection.required_pull_request_reviews.require_code_owner_reviews = true
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.rulesets).toEqual([])
+    expect(record.protection).toEqual({
+      requiredReviews: true,
+      requiredApprovingReviewCount: 2,
+      dismissStaleReviews: true,
+      requireCodeOwnerReview: true,
+      requiredChecks: ['build', 'test'],
+      signedCommitsRequired: true,
+      forcePushBlocked: true,
+      deletionBlocked: true,
+      adminsEnforced: true,
+    })
+  })
+
+  it("keeps the rules' protections and reports admins as unknown when classic is 403", async () => {
+    fake().fail({ path: PROTECTION_PATH, status: 403 })
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.classicProtection).toBe('not visible')
+    expect(record.protection).toEqual({
+      requiredReviews: true,
+      requiredApprovingReviewCount: 1,
+      dismissStaleReviews: true,
+      requireCodeOwnerReview: false,
+      requiredChecks: ['build', 'test'],
+      signedCommitsRequired: true,
+      forcePushBlocked: true,
+      deletionBlocked: true,
+      adminsEnforced: null,
+    })
+  })
+
+  it('takes a plain 404 on classic protection as not visible', async () => {
+    fake().fail({ path: PROTECTION_PATH, status: 404 })
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.classicProtection).toBe('not visible')
+  })
+
+  it("takes 404 'Branch not protected' as no classic protection", async () => {
+    delete fake().state.branchProtection.main
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.classicProtection).toBe('none')
+    expect(record.protection).toMatchObject({ requiredReviews: true, adminsEnforced: null })
+  })
+
+  it('reports no protection at all as off, not unknown', async () => {
+    fake().state.branchRules = {}
+    fake().state.branchProtection = {}
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.protection).toEqual({
+      requiredReviews: false,
+      requiredApprovingReviewCount: null,
+      dismissStaleReviews: false,
+      requireCodeOwnerReview: false,
+      requiredChecks: [],
+      signedCommitsRequired: false,
+      forcePushBlocked: false,
+      deletionBlocked: false,
+      adminsEnforced: null,
+    })
+  })
+
+  it('records security features the token cannot see as null', async () => {
+    delete fake().state.repo.security_and_analysis
+    fake().state.vulnerabilityAlerts = false // GitHub: 404
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.securityFeatures).toEqual({
+      secretScanning: null,
+      secretScanningPushProtection: null,
+      dependabotSecurityUpdates: null,
+      dependabotAlerts: null,
+    })
+  })
+
+  it('names contents: read when the repository cannot be read', async () => {
+    fake().fail({ path: REPO_PATH, status: 403 })
+    const error = await collectRepository(collectorInput(fake(), 'schedule')).catch(
+      (e: Error) => e,
+    )
+    expect(error).toBeInstanceOf(CollectorError)
+    expect((error as Error).message).toContain('could not read repository acme/shop (403:')
+    expect((error as Error).message).toContain("'permissions: contents: read'")
+  })
+
+  it('fails on a server error reading classic protection', async () => {
+    fake().fail({ path: PROTECTION_PATH, status: 500, times: 5 })
+    await expect(collectRepository(collectorInput(fake(), 'schedule'))).rejects.toThrow()
+  })
+})
+
+describe('artifacts collector', () => {
+  let workspace: string | undefined
+  afterEach(async () => {
+    if (workspace) await rm(workspace, { recursive: true, force: true })
+    workspace = undefined
+  })
+
+  async function makeWorkspace(files: Record<string, string | Buffer>): Promise<string> {
+    workspace = await mkdtemp(path.join(tmpdir(), 'artifacts-'))
+    for (const [name, content] of Object.entries(files)) {
+      await mkdir(path.dirname(path.join(workspace, name)), { recursive: true })
+      await writeFile(path.join(workspace, name), content)
+    }
+    return workspace
+  }
+
+  const sha256 = (content: string | Buffer) => createHash('sha256').update(content).digest('hex')
+
+  it('records the size and SHA-256 of each matched file', async () => {
+    const big = Buffer.alloc(300_000, 7)
+    const files = {
+      'dist/shop.tgz': big,
+      'dist/sbom/shop.spdx.json': '{"spdxVersion":"SPDX-2.3"}\n',
+      'dist/notes.txt': 'not an artifact',
+      'src/index.ts': 'export {}\n',
+    }
+    const ws = await makeWorkspace(files)
+    const input = collectorInput(fake(), 'push', {
+      workspace: ws,
+      artifacts: ['dist/**/*.tgz', 'dist/sbom/*.json'],
+    })
+    const records = await collectArtifacts(input)
+    expect(records).toEqual([
+      {
+        id: `artifact:acme/shop@${SHA.main}:dist/sbom/shop.spdx.json`,
+        repository: 'acme/shop',
+        sha: SHA.main,
+        path: 'dist/sbom/shop.spdx.json',
+        size: Buffer.byteLength(files['dist/sbom/shop.spdx.json']),
+        sha256: sha256(files['dist/sbom/shop.spdx.json']),
+        collector: 'artifacts',
+        schemaVersion: 1,
+        collectedAt: COLLECTED_AT,
+      },
+      {
+        id: `artifact:acme/shop@${SHA.main}:dist/shop.tgz`,
+        repository: 'acme/shop',
+        sha: SHA.main,
+        path: 'dist/shop.tgz',
+        size: 300_000,
+        sha256: sha256(big),
+        collector: 'artifacts',
+        schemaVersion: 1,
+        collectedAt: COLLECTED_AT,
+      },
+    ])
+    // Hashing the files needs no GitHub API.
+    expect(fake().requests).toEqual([])
+  })
+
+  it('leaves out files excluded with !pattern', async () => {
+    const ws = await makeWorkspace({ 'dist/a.tgz': 'a', 'dist/b.tgz': 'b' })
+    const input = collectorInput(fake(), 'push', {
+      workspace: ws,
+      artifacts: ['dist/*.tgz', '!dist/b.tgz'],
+    })
+    expect((await collectArtifacts(input)).map((r) => r.path)).toEqual(['dist/a.tgz'])
+  })
+
+  it("fails, naming 'artifacts' and the pattern, when a pattern matches nothing", async () => {
+    const ws = await makeWorkspace({ 'dist/a.tgz': 'a' })
+    const input = collectorInput(fake(), 'push', {
+      workspace: ws,
+      artifacts: ['dist/*.tgz', 'build/*.zip'],
+    })
+    await expect(collectArtifacts(input)).rejects.toThrow(
+      `'artifacts' pattern 'build/*.zip' matched no file in ${ws}`,
+    )
+  })
+
+  it('records nothing without patterns', async () => {
+    expect(await collectArtifacts(collectorInput(fake(), 'push'))).toEqual([])
+  })
+})
+
+describe('workflow-run collector', () => {
+  it('records the run from the environment', async () => {
+    const record = only(await collectWorkflowRun(collectorInput(fake(), 'push', { github: 'none' })))
+    expect(record).toEqual({
+      id: 'run:acme/shop/9001/1',
+      repository: 'acme/shop',
+      workflow: 'Evidence',
+      job: 'evidence',
+      event: 'push',
+      actor: 'hubot',
+      triggeringActor: 'hubot',
+      ref: 'refs/heads/main',
+      sha: SHA.main,
+      runId: '9001',
+      runAttempt: 1,
+      runNumber: 214,
+      runUrl: 'https://github.com/acme/shop/actions/runs/9001/attempts/1',
+      runnerOs: null,
+      runnerArch: null,
+      observedAt: COLLECTED_AT,
+      collector: 'workflow-run',
+      schemaVersion: 1,
+      collectedAt: COLLECTED_AT,
+    })
+  })
+
+  it('fails without GITHUB_RUN_ID, and without GITHUB_REPOSITORY', async () => {
+    const noRun = collectorInput(fake(), 'push', { env: { GITHUB_RUN_ID: '' } })
+    expect(() => collectWorkflowRun(noRun)).toThrow('needs GITHUB_RUN_ID')
+    const noRepo = collectorInput(fake(), 'push', { env: { GITHUB_REPOSITORY: '' } })
+    expect(() => collectWorkflowRun(noRepo)).toThrow(CollectorError)
+    expect(() => collectWorkflowRun(noRepo)).toThrow("use 'collect: none' outside GitHub Actions")
+  })
+})
+
+describe('every collector record', () => {
+  it('carries collector, schemaVersion 1 and collectedAt = now', async () => {
+    expect(SCHEMA_VERSION).toBe(1)
+    const ws = await mkdtemp(path.join(tmpdir(), 'stamp-'))
+    try {
+      await writeFile(path.join(ws, 'out.bin'), 'x')
+      const events = {
+        commit: 'push',
+        'workflow-run': 'push',
+        'pull-request': 'push',
+        release: 'release',
+        deployment: 'deployment_status',
+        repository: 'schedule',
+        artifacts: 'push',
+      } as const
+      for (const [name, event] of Object.entries(events)) {
+        const input = collectorInput(fake(), event, { workspace: ws, artifacts: ['out.bin'] })
+        const collector = COLLECTOR_REGISTRY[name as keyof typeof events]
+        const records = await collector(input)
+        expect(records.length, name).toBeGreaterThan(0)
+        for (const record of records) {
+          expect(record, name).toMatchObject({
+            collector: name,
+            schemaVersion: 1,
+            collectedAt: NOW.toISOString(),
+          })
+        }
+      }
+    } finally {
+      await rm(ws, { recursive: true, force: true })
+    }
+  })
+
+  it('cannot have its stamp overwritten by the record', () => {
+    const input = collectorInput(fake(), 'push', { github: 'none' })
+    const stamped = stamp('commit', input, {
+      id: 'x',
+      collector: 'other',
+      schemaVersion: 9,
+      collectedAt: 'yesterday',
+    })
+    expect(stamped).toEqual({
+      id: 'x',
+      collector: 'commit',
+      schemaVersion: 1,
+      collectedAt: COLLECTED_AT,
+    })
+  })
+})
