@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { buildApi } from './drata/factory.js'
+import { afterPush } from './follow-up.js'
 import { realSleep } from './drata/pacer.js'
 import { gatherEvidence } from './evidence/index.js'
 import { envInputReader, INPUT, readSettings } from './inputs.js'
@@ -25,16 +26,15 @@ export async function run(
   core.info(`${records.length} records gathered`)
   const sleep = (ms: number) => realSleep(ms, signal)
   const { connectionId, resourceId } = settings
-  const parts =
-    settings.apiKey && connectionId && resourceId
-      ? buildApi({
-          ...settings,
-          timeoutMs: settings.requestTimeoutMs,
-          logger: core,
-          ref: { connectionId, resourceId },
-          signal,
-        })
-      : undefined
+  const parts = settings.apiKey
+    ? buildApi({
+        ...settings,
+        timeoutMs: settings.requestTimeoutMs,
+        logger: core,
+        ref: connectionId && resourceId ? { connectionId, resourceId } : undefined,
+        signal,
+      })
+    : undefined
   try {
     const memory = stateMemory({
       connectionId: connectionId ?? 0,
@@ -62,9 +62,19 @@ export async function run(
         records,
       ),
     )
+    // The asset and the review describe a deployment whose evidence is in Drata: only after a
+    // push that succeeded.
+    const wanted = settings.asset || settings.vendorReview || settings.auditEvents
+    const followUp =
+      wanted && !outcome.error
+        ? await core.group('Asset, vendor review and audit events', () =>
+            afterPush(settings, parts, new Date(started), core),
+          )
+        : {}
     const stats = parts?.client.stats ?? { requests: 0, retries: 0 }
     return {
       outcome,
+      followUp,
       records,
       collectors,
       requests: stats.requests,
@@ -81,6 +91,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   const read = envInputReader(env)
   const secrets = [read(INPUT.apiKey), read(INPUT.githubToken)].filter(Boolean)
   for (const secret of secrets) core.setSecret(secret)
+
   const clean = (text: string) => redact(text, secrets)
 
   const controller = new AbortController()
@@ -98,6 +109,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   let fatal = true
   try {
     settings = readSettings(read, env)
+    for (const warning of settings.warnings) core.warning(warning)
     report = await run(settings, env, controller.signal)
     fatal = false
   } catch (error) {
@@ -105,6 +117,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     outcome.error = (error as Error).message
     report = {
       outcome,
+      followUp: {},
       records: [],
       collectors: [],
       requests: 0,
@@ -119,7 +132,7 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
 
   writeOutputs(report, core.setOutput, clean)
   if (env.GITHUB_STEP_SUMMARY) await core.summary.addRaw(buildSummary(report, clean)).write()
-  const error = report.outcome.error
+  const error = report.outcome.error ?? report.followUp.error
   if (!error) return
   if (!fatal && settings && !settings.failOnError) {
     core.warning(`${clean(error)} ('fail-on-error' is false, so the step passes)`)

@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { buildApi } from './drata/factory.js'
 import { realSleep } from './drata/pacer.js'
+import { RecordsApi } from './drata/records.js'
 import { envInputReader, INPUT } from './inputs.js'
 import { SessionLifecycle } from './push/session.js'
 import { redact } from './report/redact.js'
@@ -31,14 +32,18 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     try {
       // No later step reads state, so there is nothing to remember.
       const memory = { opened() {}, closed() {} }
-      const status = await new SessionLifecycle(parts.api, saved.sessionId, {
-        logger: core,
-        sleep: realSleep,
-        now: Date.now,
-        memory,
-        maxRetries: 3,
-        waitMs: 0,
-      }).cancel()
+      const status = await new SessionLifecycle(
+        new RecordsApi(parts.client, saved),
+        saved.sessionId,
+        {
+          logger: core,
+          sleep: realSleep,
+          now: Date.now,
+          memory,
+          maxRetries: 3,
+          waitMs: 0,
+        },
+      ).cancel()
       if (status === 'CANCELED') {
         core.warning(
           `Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`,

@@ -1,3 +1,6 @@
+import type { AssetSettings } from './asset/settings.js'
+import type { VendorReviewSettings } from './vendor/settings.js'
+
 /** The typed settings the whole action runs on; built once by `inputs.ts`. */
 
 export const MODES = ['append', 'replace', 'upsert'] as const
@@ -74,4 +77,12 @@ export interface Settings {
   sessionWaitMs: number
   /** Absolute path of GITHUB_WORKSPACE; files are read only inside it. */
   workspace: string
+  /** The Drata asset kept in step with this deployment, if `asset` is not `none`. */
+  asset: AssetSettings | undefined
+  /** The vendor security review to open, if `vendor-id` is set. */
+  vendorReview: VendorReviewSettings | undefined
+  /** Whether to list the Drata audit events of this run's writes. */
+  auditEvents: boolean
+  /** Notes about the inputs for the log (such as a value that was shortened). */
+  warnings: string[]
 }

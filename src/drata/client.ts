@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, request } from 'undici'
+import { Agent, type Dispatcher, type FormData, request } from 'undici'
 import {
   type ApiError,
   errorForStatus,
@@ -29,6 +29,8 @@ export interface RequestSpec {
   path: string
   query?: Record<string, string | number | boolean | undefined>
   body?: unknown
+  /** A multipart body instead of JSON (undici sets the content type with its boundary). */
+  form?: FormData
   op: Operation
   retry: RetryPolicy
 }
@@ -96,7 +98,7 @@ export class DrataClient {
             accept: 'application/json',
             ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
           },
-          body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
           signal,
         })
         const body = await readBody(res.body)

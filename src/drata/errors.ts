@@ -4,6 +4,14 @@
 export const PERMISSIONS = {
   'custom-connections-get': 'Custom Connections Management: List Custom Connections',
   'custom-connections-data-post': 'Custom Connections Data: Create Custom Connection Data',
+  'assets-get': 'Assets: List Assets',
+  'assets-post': 'Assets: Create Asset',
+  'assets-put': 'Assets: Update Asset',
+  'assets-delete': 'Assets: Delete Asset',
+  'vendors-get': 'Vendors: List Vendors',
+  'vendors-post-security-review': 'Vendors: Create Security Review',
+  'event-tracking-get': 'Event Tracking: List Events',
+  'event-tracking-get-event': 'Event Tracking: Get Event',
 } as const
 export type Permission = keyof typeof PERMISSIONS
 
@@ -58,7 +66,7 @@ export function errorForStatus(
       case 401:
         return `Drata did not accept the API key (401 Invalid Authorization) to ${op.what}. Check that 'api-key' holds a current key (not expired or revoked) and that 'region' (${context.region}) is the region of your Drata account.`
       case 402:
-        return `Your Drata plan does not include Custom Connections and Tests (402), needed to ${op.what}. Ask your Drata CSM to enable the feature.`
+        return `Your Drata plan does not include ${op.permission.startsWith('custom-connections') ? 'Custom Connections and Tests' : 'the feature'} needed to ${op.what} (402). Ask your Drata CSM to enable it.`
       case 403:
         return `The API key lacks the permission "${PERMISSIONS[op.permission]}" (${op.permission}) needed to ${op.what} (403). Edit the key in Drata (Settings > API Keys) and grant that permission.`
       case 404:

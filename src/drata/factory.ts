@@ -1,21 +1,27 @@
+import { AssetsApi } from './assets.js'
 import { type ClientOptions, DrataClient } from './client.js'
+import { EventsApi } from './events.js'
 import { Pacer } from './pacer.js'
 import { RecordsApi, type ResourceRef } from './records.js'
+import { VendorsApi } from './vendors.js'
 
 export interface ApiParts {
-  /** Endpoints whose requests the job's cancellation aborts. */
-  api: RecordsApi
-  /** Endpoints on a client that is never aborted, for the final cancel. */
-  cleanupApi: RecordsApi
+  /** Records endpoints whose requests the job's cancellation aborts (when a resource is set). */
+  api: RecordsApi | undefined
+  /** The same on a client that is never aborted, for the final cancel. */
+  cleanupApi: RecordsApi | undefined
+  assets: AssetsApi
+  vendors: VendorsApi
+  events: EventsApi
   client: DrataClient
   close(): Promise<void>
 }
 
 export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'now' | 'random'> {
-  ref: ResourceRef
+  ref: ResourceRef | undefined
 }
 
-/** Builds the records API twice over one pacer: one abortable, one for cleanup after an abort. */
+/** Builds every Drata API over one pacer, with a second, never-aborted client for cleanup. */
 export function buildApi(config: ApiConfig): ApiParts {
   // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
   const pacer = new Pacer({ sleep: config.sleep })
@@ -28,8 +34,11 @@ export function buildApi(config: ApiConfig): ApiParts {
     maxRetries: Math.min(config.maxRetries, 2),
   })
   return {
-    api: new RecordsApi(client, config.ref),
-    cleanupApi: new RecordsApi(cleanup, config.ref),
+    api: config.ref && new RecordsApi(client, config.ref),
+    cleanupApi: config.ref && new RecordsApi(cleanup, config.ref),
+    assets: new AssetsApi(client),
+    vendors: new VendorsApi(client),
+    events: new EventsApi(client),
     client,
     close: async () => {
       await Promise.all([client.close(), cleanup.close()])

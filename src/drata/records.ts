@@ -1,5 +1,6 @@
 import type { DrataClient } from './client.js'
 import type { Operation } from './errors.js'
+import { pages } from './pages.js'
 
 /** A Custom Connection resource: the place records and sessions live. */
 export interface ResourceRef {
@@ -36,14 +37,6 @@ export interface ItemResult {
   error?: { message?: string; code?: number; error?: { message?: string; code?: number } }
 }
 
-interface Page<T> {
-  data: T[]
-  pagination: { cursor: string | null; totalCount?: number | null }
-}
-
-/** Largest page Drata serves (the `size` maximum in the spec). */
-export const PAGE_SIZE = 500
-
 /** Custom Data Records and Sessions endpoints for one resource. */
 export class RecordsApi {
   private readonly base: string
@@ -62,7 +55,7 @@ export class RecordsApi {
     const what = query.sessionId
       ? `list the records of session ${query.sessionId}`
       : 'list the active records'
-    yield* this.pages<DrataRecord>(`${this.base}/records`, query, {
+    yield* pages<DrataRecord>(this.client, `${this.base}/records`, query, {
       what,
       permission: 'custom-connections-get',
     })
@@ -95,7 +88,8 @@ export class RecordsApi {
 
   /** Pages through the resource's sessions, newest first, optionally of one status. */
   async *sessions(status?: SessionStatus): AsyncGenerator<SessionInfo[]> {
-    yield* this.pages<SessionInfo>(
+    yield* pages<SessionInfo>(
+      this.client,
       `${this.base}/sessions`,
       { status, sort: 'createdAt', sortDir: 'DESC' },
       { what: 'list sessions', permission: 'custom-connections-get' },
@@ -151,25 +145,6 @@ export class RecordsApi {
     })
     // An array request is answered per item; anything else cannot prove what was stored.
     return Array.isArray(body) ? (body as ItemResult[]) : []
-  }
-
-  private async *pages<T>(
-    path: string,
-    query: Record<string, string | undefined>,
-    op: Operation,
-  ): AsyncGenerator<T[]> {
-    let cursor: string | undefined
-    do {
-      const page = await this.client.request<Page<T>>({
-        method: 'GET',
-        path,
-        query: { ...query, size: PAGE_SIZE, cursor },
-        op,
-        retry: 'idempotent',
-      })
-      yield page.data
-      cursor = page.pagination?.cursor ?? undefined
-    } while (cursor)
   }
 }
 

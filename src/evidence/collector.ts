@@ -71,18 +71,29 @@ export async function readGithub<T>(
   try {
     return await call()
   } catch (error) {
-    const status = githubStatus(error)
-    const detail = (error as Error).message.split('\n')[0]
-    if (status === 403 || status === 404) {
-      throw new CollectorError(
-        `could not read ${what} (${status}: ${detail}). Grant the token 'permissions: ${permission}' in the workflow (or the job), or set 'collector-errors: warn'.`,
-        { cause: error },
-      )
-    }
-    throw new CollectorError(`could not read ${what} (${status || 'no response'}: ${detail})`, {
-      cause: error,
-    })
+    throw githubReadError(error, what, permission)
   }
+}
+
+/** The CollectorError for a failed GitHub read: rate limit, missing permission, or other. */
+export function githubReadError(error: unknown, what: string, permission: string): CollectorError {
+  const status = githubStatus(error)
+  const detail = (error as Error).message.split('\n')[0] ?? ''
+  if (status === 429 || (status === 403 && /rate limit/i.test(detail))) {
+    return new CollectorError(
+      `could not read ${what}: GitHub kept rate limiting the token (${detail}). Re-run later.`,
+      { cause: error },
+    )
+  }
+  if (status === 403 || status === 404) {
+    return new CollectorError(
+      `could not read ${what} (${status}: ${detail}). Grant the token 'permissions: ${permission}' in the workflow (or the job), or set 'collector-errors: warn'.`,
+      { cause: error },
+    )
+  }
+  return new CollectorError(`could not read ${what} (${status || 'no response'}: ${detail})`, {
+    cause: error,
+  })
 }
 
 /** Like readGithub, but a 403 or 404 means "not visible to this token" and gives undefined. */

@@ -30,10 +30,13 @@ export const collectDeployment: Collector = async (input) => {
       per_page: 100,
     }),
   )
-  // Approvals need 'actions: read'; they are extra evidence, so a token without it records null.
-  const approvals = run.runId
+  // Environment approvals belong to the workflow run that deployed, which the statuses' log
+  // URLs name; this run (a deployment event) is usually another one. They need 'actions: read'
+  // and are extra evidence, so a token without it records null.
+  const deployRun = deployingRun(statuses) ?? run.runId
+  const approvals = deployRun
     ? await readGithubIfVisible(() =>
-        github.rest.actions.getReviewsForRun({ ...repo, run_id: Number(run.runId) }),
+        github.rest.actions.getReviewsForRun({ ...repo, run_id: Number(deployRun) }),
       )
     : undefined
   const history = [...statuses].reverse() // the API lists newest first
@@ -60,6 +63,7 @@ export const collectDeployment: Collector = async (input) => {
         environmentUrl: s.environment_url || null,
         logUrl: s.log_url || null,
       })),
+      deployRunId: deployRun ? Number(deployRun) : null,
       approvals:
         approvals?.data.map((a) => ({
           environments: a.environments.map((e) => e.name ?? null),
@@ -69,4 +73,15 @@ export const collectDeployment: Collector = async (input) => {
         })) ?? null,
     }),
   ]
+}
+
+/** The workflow run id in a deployment status's log or target URL (…/actions/runs/<id>/…). */
+function deployingRun(
+  statuses: ReadonlyArray<{ log_url?: string; target_url?: string }>,
+): string | undefined {
+  for (const status of statuses) {
+    const match = /\/actions\/runs\/(\d+)/.exec(status.log_url || status.target_url || '')
+    if (match) return match[1]
+  }
+  return undefined
 }

@@ -1,4 +1,12 @@
-import { type Collector, needGithub, readGithub, repoSlug, stamp } from './collector.js'
+import { githubStatus } from '../github/client.js'
+import {
+  type Collector,
+  githubReadError,
+  needGithub,
+  readGithub,
+  repoSlug,
+  stamp,
+} from './collector.js'
 import { isPlainObject } from './parse.js'
 
 /**
@@ -17,11 +25,15 @@ export const collectRelease: Collector = async (input) => {
         ? run.ref.slice('refs/tags/'.length)
         : undefined
   if (!tag) return [] // not a release run: nothing to record
-  const { data: release } = await readGithub(`release ${tag}`, 'contents: read', () =>
+  const release =
     typeof fromEvent?.id === 'number'
-      ? github.rest.repos.getRelease({ ...repo, release_id: fromEvent.id })
-      : github.rest.repos.getReleaseByTag({ ...repo, tag }),
-  )
+      ? (
+          await readGithub(`release ${tag}`, 'contents: read', () =>
+            github.rest.repos.getRelease({ ...repo, release_id: fromEvent.id as number }),
+          )
+        ).data
+      : await releaseOfTag(input, tag)
+  if (!release) return [] // a tag pushed without a release: nothing to record
   const assets = await readGithub(`the assets of release ${tag}`, 'contents: read', () =>
     github.paginate(github.rest.repos.listReleaseAssets, {
       ...repo,
@@ -53,4 +65,20 @@ export const collectRelease: Collector = async (input) => {
       })),
     }),
   ]
+}
+
+/** The release of a tag, or undefined when the tag has none (GitHub answers 404). */
+async function releaseOfTag(input: Parameters<Collector>[0], tag: string) {
+  const github = needGithub(input)
+  try {
+    const { data } = await github.rest.repos.getReleaseByTag({
+      owner: input.run.owner,
+      repo: input.run.repo,
+      tag,
+    })
+    return data
+  } catch (error) {
+    if (githubStatus(error) === 404) return undefined
+    throw githubReadError(error, `release ${tag}`, 'contents: read')
+  }
 }

@@ -28,7 +28,9 @@ export const collectRepository: Collector = async (input) => {
   )) as Rule[]
   const classic = await classicProtection(input, branch)
   const rule = (type: string) => rules.find((r) => r.type === type)
-  const reviewRule = rule('pull_request')?.parameters ?? {}
+  // Rules of one type from several rulesets all apply: the strictest of each setting wins.
+  const reviewRules = rules.filter((r) => r.type === 'pull_request').map((r) => r.parameters ?? {})
+  const anyReview = (key: string) => reviewRules.some((p) => Boolean(p[key]))
   const reviews = classic.data?.required_pull_request_reviews
   const checks = rules.flatMap((r) =>
     r.type === 'required_status_checks'
@@ -49,15 +51,13 @@ export const collectRepository: Collector = async (input) => {
       protection: {
         requiredReviews: Boolean(rule('pull_request') || reviews),
         requiredApprovingReviewCount: maxOf(
-          reviewRule.required_approving_review_count,
+          ...reviewRules.map((p) => p.required_approving_review_count),
           reviews?.required_approving_review_count,
         ),
-        dismissStaleReviews: Boolean(
-          reviewRule.dismiss_stale_reviews_on_push || reviews?.dismiss_stale_reviews,
-        ),
-        requireCodeOwnerReview: Boolean(
-          reviewRule.require_code_owner_review || reviews?.require_code_owner_reviews,
-        ),
+        dismissStaleReviews:
+          anyReview('dismiss_stale_reviews_on_push') || Boolean(reviews?.dismiss_stale_reviews),
+        requireCodeOwnerReview:
+          anyReview('require_code_owner_review') || Boolean(reviews?.require_code_owner_reviews),
         requiredChecks: [
           ...new Set([...checks, ...(classic.data?.required_status_checks?.contexts ?? [])]),
         ],

@@ -10,6 +10,10 @@ export const OUTPUT = {
   recordsCarried: 'records-carried',
   recordsRemoved: 'records-removed',
   dryRun: 'dry-run',
+  assetId: 'asset-id',
+  assetAction: 'asset-action',
+  vendorReviewId: 'vendor-review-id',
+  eventIds: 'event-ids',
   result: 'result',
 } as const
 
@@ -30,7 +34,10 @@ export function resultObject(report: RunReport): Record<string, unknown> {
     retries: report.retries,
     durationMs: report.durationMs,
     carryCost: o.carryCost ?? null,
-    error: o.error ?? null,
+    asset: report.followUp.asset ?? null,
+    vendorReview: report.followUp.review ?? null,
+    eventIds: report.followUp.events?.map((e) => e.id) ?? [],
+    error: o.error ?? report.followUp.error ?? null,
   }
 }
 
@@ -50,6 +57,11 @@ export function writeOutputs(
   setOutput(OUTPUT.recordsCarried, unknown(o.carried))
   setOutput(OUTPUT.recordsRemoved, unknown(o.removed))
   setOutput(OUTPUT.dryRun, String(o.dryRun))
+  const { asset, review, events } = report.followUp
+  setOutput(OUTPUT.assetId, asset?.id == null ? '' : String(asset.id))
+  setOutput(OUTPUT.assetAction, asset?.action ?? 'none')
+  setOutput(OUTPUT.vendorReviewId, review?.id == null ? '' : String(review.id))
+  setOutput(OUTPUT.eventIds, (events ?? []).map((e) => e.id).join(','))
   // Clean the text before JSON encoding too: escaping could hide a secret from the match.
   const result = resultObject(report)
   if (typeof result.error === 'string') result.error = clean(result.error)

@@ -1,10 +1,13 @@
 import type { CollectorRun } from '../evidence/index.js'
 import type { EvidenceRecord } from '../evidence/records.js'
+import type { FollowUp } from '../follow-up.js'
 import type { PushOutcome } from '../push/outcome.js'
 
 /** Everything the outputs and the summary are written from. */
 export interface RunReport {
   outcome: PushOutcome
+  /** Asset, vendor review and audit events, after the push. */
+  followUp: FollowUp
   /** The records this run gathered (sent, or to send in a dry run). */
   records: readonly EvidenceRecord[]
   /** Which collectors ran, why, and how each went. */

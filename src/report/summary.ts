@@ -1,3 +1,5 @@
+import { followUpSummary } from './follow-up-summary.js'
+import { escapeHtml, table } from './html.js'
 import type { RunReport } from './report.js'
 
 /** Rows of the failures table at most; the total is always given. */
@@ -79,9 +81,11 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
     const more = o.removedIds.length > shown.length ? `, first ${shown.length} shown` : ''
     parts.push(
       `### ${o.dryRun ? 'Records a real run would remove' : 'Records removed'} (${o.removedIds.length}${more})`,
-      shown.map((id) => `\`${clean(id).replace(/`/g, "'")}\``).join(', '),
+      // Ids come from Drata's data: escaped and kept on one line like every other cell.
+      shown.map((id) => `<code>${escapeHtml(clean(id)).replace(/\s+/g, ' ')}</code>`).join(', '),
     )
   }
+  parts.push(...followUpSummary(report, clean))
   if (o.dryRun) parts.push(preview(report, clean))
   return `${parts.join('\n\n')}\n`
 }
@@ -121,20 +125,4 @@ function preview(report: RunReport, clean: (s: string) => string): string {
       ? `\n… and ${report.records.length - shown.length} more`
       : ''
   return `<details><summary>Preview: first ${shown.length} of ${report.records.length} records</summary>\n\n<pre>${lines.join('\n')}${more}</pre>\n\n</details>`
-}
-
-function table(head: string[], rows: string[][]): string {
-  const th = head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')
-  const trs = rows
-    // A blank line would end the HTML block in GitHub's Markdown: keep each cell on one line.
-    .map(
-      (r) =>
-        `<tr>${r.map((c) => `<td>${escapeHtml(c).replace(/\s*\n\s*/g, ' ')}</td>`).join('')}</tr>`,
-    )
-    .join('\n')
-  return `<table>\n<tr>${th}</tr>\n${trs}\n</table>`
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
 }

@@ -9,14 +9,17 @@ export const PERMISSIONS = {
   delete: 'custom-connections-data-delete',
 } as const
 
-const ALL_PERMISSIONS: string[] = Object.values(PERMISSIONS)
-
-/** Checks the bearer key in the guard order 401, 412, 402, 403; throws the matching error. */
+/**
+ * Checks the bearer key in the guard order 401, 412, 402, 403; throws the matching error and
+ * returns the key's profile otherwise. `entitlement` says whether the endpoint needs the Custom
+ * Connections and Tests entitlement (402), which only the custom-connection endpoints declare.
+ */
 export function authorize(
   keys: Record<string, KeyProfile>,
   authorization: string | undefined,
   permission: string,
-): void {
+  entitlement = true,
+): KeyProfile {
   // The auth scheme is case-insensitive (RFC 9110); the key itself must match exactly.
   const match = /^Bearer +(\S+)\s*$/i.exec(authorization ?? '')
   const key = match?.[1]
@@ -25,12 +28,14 @@ export function authorize(
   if (profile.terms === false) {
     throw plainError(412, 'You must accept the Drata terms and conditions to use the API')
   }
-  if (profile.plan === false) {
+  if (entitlement && profile.plan === false) {
     throw plainError(402, 'You must upgrade your plan to use this feature')
   }
-  if (!(profile.permissions ?? ALL_PERMISSIONS).includes(permission)) {
+  // No `permissions` list grants every permission of every API area.
+  if (profile.permissions !== undefined && !profile.permissions.includes(permission)) {
     throw plainError(403, 'You are not allowed to perform this action')
   }
+  return profile
 }
 
 /** Sliding 60-second window of request times per client IP. */

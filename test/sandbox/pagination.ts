@@ -29,14 +29,23 @@ export function checkQueryNames(query: URLSearchParams, allowed: string[]): void
   for (const name of new Set(query.keys())) {
     // Unknown parameters → 400 is an assumption (NestJS forbidNonWhitelisted); strict on purpose.
     if (!allowed.includes(name)) throw badRequest(`property ${name} should not exist`)
-    if (query.getAll(name).length > 1) throw badRequest(`${name} must not be repeated`)
+    // Array parameters (`expand[]`, `status[]`, …) repeat by design; scalars must not.
+    if (!name.endsWith('[]') && query.getAll(name).length > 1) {
+      throw badRequest(`${name} must not be repeated`)
+    }
   }
 }
 
-/** Parses and validates cursor, size, sort, sortDir and includeTotalCount. */
-export function parsePageQuery(query: URLSearchParams): PageQuery {
+/**
+ * Parses and validates cursor, size, sort, sortDir and includeTotalCount. `sorts` are the sort
+ * fields the endpoint accepts (SortTypeLimitedEnum by default; Events only allow createdAt).
+ */
+export function parsePageQuery(
+  query: URLSearchParams,
+  sorts: ReadonlyArray<PageQuery['sort']> = ['createdAt', 'updatedAt'],
+): PageQuery {
   const size = parseSize(query.get('size'))
-  const sort = oneOf(query.get('sort'), 'sort', ['createdAt', 'updatedAt'] as const) ?? 'createdAt'
+  const sort = oneOf(query.get('sort'), 'sort', sorts) ?? 'createdAt'
   const sortDir = oneOf(query.get('sortDir'), 'sortDir', ['ASC', 'DESC'] as const) ?? 'ASC'
   const total = oneOf(query.get('includeTotalCount'), 'includeTotalCount', ['true', 'false'])
   const rawCursor = query.get('cursor')
@@ -82,7 +91,12 @@ function parseSize(raw: string | null): number {
   return size
 }
 
-function oneOf<T extends string>(raw: string | null, name: string, values: readonly T[]): T | null {
+/** The value of a single-valued enum parameter, null when absent; 400 for any other value. */
+export function oneOf<T extends string>(
+  raw: string | null,
+  name: string,
+  values: readonly T[],
+): T | null {
   if (raw === null) return null
   if (!values.includes(raw as T)) {
     throw badRequest(`${name} must be one of the following values: ${values.join(', ')}`)

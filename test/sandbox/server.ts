@@ -1,13 +1,26 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { AssetStore, FULL_ASSET_VIEW } from './assets.ts'
 import { RateLimiter } from './auth.ts'
 import { CONTROL_PREFIX, handleControl } from './control.ts'
+import { DEFAULT_USERS, DEFAULT_VENDORS, Directory } from './directory.ts'
 import { badRequest, CODES, HttpError, notFound, plainError, publicError } from './errors.ts'
+import { EventLog } from './events.ts'
 import { FaultList, faultReply } from './faults.ts'
+import { isMultipart, type ParsedForm, parseMultipart, summarizeForm } from './multipart.ts'
 import { type ApiContext, handleApi } from './routes.ts'
 import { Store } from './store.ts'
-import type { FaultSpec, RequestHook, RequestLogEntry, Sandbox, SandboxOptions } from './types.ts'
+import type {
+  FaultSpec,
+  KeyProfile,
+  RequestHook,
+  RequestLogEntry,
+  Sandbox,
+  SandboxOptions,
+  SandboxReview,
+} from './types.ts'
+import { ReviewStore } from './vendors.ts'
 
 export type * from './types.ts'
 
@@ -29,10 +42,24 @@ interface Context extends ApiContext {
   closing: AbortSignal
 }
 
-/** Starts a local server that behaves like Drata's public API v2 for custom data records. */
+/**
+ * Starts a local server that behaves like Drata's public API v2 for custom data records and
+ * sessions, assets, vendor security reviews and events.
+ */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const now = opts.now ?? (() => new Date())
-  const store = new Store(opts.resources ?? [{ connectionId: 1, resourceId: 1 }], now)
+  const resources = opts.resources ?? [{ connectionId: 1, resourceId: 1 }]
+  const store = new Store(resources, now)
+  const directory = new Directory(
+    opts.users ?? DEFAULT_USERS,
+    opts.vendors ?? DEFAULT_VENDORS,
+    resources.map((r) => r.connectionId),
+  )
+  const keys = opts.keys ?? { 'sandbox-key': {} }
+  checkKeyUsers(keys, directory)
+  const assets = new AssetStore(now, directory)
+  const reviews = new ReviewStore(now, directory)
+  const events = new EventLog(now)
   const faults = new FaultList()
   const hooks: RequestHook[] = []
   const requests: RequestLogEntry[] = []
@@ -50,12 +77,28 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     requests,
     addFault: (f: FaultSpec) => faults.add(f),
     clearFaults: () => faults.clear(),
-    state: () => store.state(),
+    state: () => ({
+      ...store.state(),
+      assets: assets.list().map((a) => assets.view(a, FULL_ASSET_VIEW)),
+      vendorReviews: reviews.all().map(copyReview),
+      events: events.all(),
+    }),
     activeRecords: (connectionId, resourceId) => store.activeRecords({ connectionId, resourceId }),
     seed: (connectionId, resourceId, records, seedOpts) =>
       store.seed({ connectionId, resourceId }, records, seedOpts),
     upsertDirect: (connectionId, resourceId, record) =>
       store.upsertDirect({ connectionId, resourceId }, record),
+    assets: () => assets.list().map((a) => assets.view(a, FULL_ASSET_VIEW)),
+    vendorReviews: (vendorId) => {
+      if (!directory.hasVendor(vendorId))
+        throw new Error(`vendorReviews: unknown vendor ${vendorId}`)
+      return reviews
+        .all()
+        .filter((r) => r.vendorId === vendorId)
+        .map(copyReview)
+    },
+    events: () => events.all(),
+    seedAsset: (partial) => assets.view(assets.seed(partial), FULL_ASSET_VIEW),
     onRequest: (hook) => {
       hooks.push(hook)
     },
@@ -71,7 +114,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const ctx: Context = {
     sandbox,
     store,
-    keys: opts.keys ?? { 'sandbox-key': {} },
+    keys,
+    directory,
+    assets,
+    reviews,
+    events,
     faults,
     limiter: new RateLimiter(opts.rateLimitPerMinute ?? 500, now),
     hooks,
@@ -103,7 +150,13 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
 
   const underApi = url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)
   const path = underApi ? url.pathname.slice(API_PREFIX.length) : url.pathname
-  const logged = tooLarge ? undefined : parseLoose(bytes)
+  // Parsing a multipart body is async, so it happens here rather than in apply(); it has no
+  // effect until a route that takes multipart (after the guards) looks at the result.
+  const contentType = req.headers['content-type']
+  const form =
+    !tooLarge && isMultipart(contentType) ? await parseMultipart(bytes, contentType ?? '') : null
+  const logged =
+    form && !('error' in form) ? summarizeForm(form) : tooLarge ? undefined : parseLoose(bytes)
   const entry: RequestLogEntry = {
     method,
     path,
@@ -122,7 +175,7 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
   if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0, undefined, { signal: ctx.closing })
 
   // A delayed request is applied even if its client has gone: the server would not notice.
-  const reply = apply(ctx, req, { method, url, path, underApi, bytes, tooLarge, ip })
+  const reply = apply(ctx, req, { method, url, path, underApi, bytes, tooLarge, ip, form })
   if (fault?.kind === 'drop-after-apply') return void req.socket.destroy()
   if (fault?.kind === 'status-after-apply') return void send(res, entry, faultReply(fault))
   send(res, entry, reply)
@@ -136,6 +189,7 @@ interface Incoming {
   bytes: Buffer
   tooLarge: boolean
   ip: string
+  form: ParsedForm | { error: string } | null
 }
 
 // Express order: gateway rate limit, then body parser (413, malformed JSON), then routing,
@@ -154,6 +208,7 @@ function apply(ctx: Context, req: IncomingMessage, inc: Incoming): Reply {
       path: inc.path,
       query: inc.url.searchParams,
       body,
+      form: inc.form,
       authorization: req.headers.authorization,
     })
   } catch (error) {
@@ -175,6 +230,20 @@ function parseStrict(bytes: Buffer, contentType: string | undefined): unknown {
   } catch (error) {
     throw badRequest(error instanceof Error ? error.message : 'Malformed JSON body')
   }
+}
+
+// Every key must act as a user of the account: events and review defaults name it.
+function checkKeyUsers(keys: Record<string, KeyProfile>, directory: Directory): void {
+  for (const [key, profile] of Object.entries(keys)) {
+    const userId = profile.userId ?? 1
+    if (!directory.hasUser(userId)) {
+      throw new Error(`API key ${key} acts as user ${userId}, which is not in users`)
+    }
+  }
+}
+
+function copyReview(review: SandboxReview): SandboxReview {
+  return structuredClone(review)
 }
 
 function parseLoose(bytes: Buffer): unknown {

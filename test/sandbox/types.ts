@@ -8,6 +8,22 @@ export interface KeyProfile {
   terms?: boolean
   /** Granted `x-drata-permissions`; default all. A missing one → 403. */
   permissions?: string[]
+  /** The user the key acts as (events, asset/review defaults); default 1. Must be in `users`. */
+  userId?: number
+}
+
+/** A user of the sandbox account. */
+export interface UserConfig {
+  id: number
+  email: string
+  firstName?: string
+  lastName?: string
+}
+
+/** A vendor of the sandbox account. */
+export interface VendorConfig {
+  id: number
+  name: string
 }
 
 /** A custom connection resource that exists in the sandbox. */
@@ -32,6 +48,10 @@ export interface SandboxOptions {
   now?: () => Date
   /** TCP port to listen on; default 0 (ephemeral). Used by the stand-alone CLI. */
   port?: number
+  /** Users of the account; default user 1 admin@acme.example and user 2 sec@acme.example. */
+  users?: UserConfig[]
+  /** Vendors of the account; default vendor 11 'Stripe' and vendor 12 'Sentry'. */
+  vendors?: VendorConfig[]
 }
 
 /** A failure the sandbox injects into matching API requests. */
@@ -63,7 +83,10 @@ export interface RequestLogEntry {
   query: Record<string, string>
   /** Status sent; 0 while unanswered and for dropped connections. */
   status: number
-  /** Parsed JSON body, the raw text when it is not JSON, or undefined when empty. */
+  /**
+   * Parsed JSON body, the raw text when it is not JSON, or undefined when empty. A
+   * multipart/form-data body is logged as its fields, each file part as {@link FilePartSummary}.
+   */
   body?: unknown
   /** Arrival time, real-clock epoch milliseconds. */
   at: number
@@ -93,6 +116,203 @@ export interface SandboxSession {
   canceledAt: string | null
 }
 
+/** A file part of a multipart request, as the request log and the review state record it. */
+export interface FilePartSummary {
+  /** Original file name the client sent. */
+  name: string
+  /** Content type of the part; '' when the client sent none. */
+  type: string
+  size: number
+  /** Hex SHA-256 of the file bytes. */
+  sha256: string
+}
+
+/** UserCompactResponsePublicV2Dto. */
+export interface UserCompactDto {
+  id: number
+  email: string
+  firstName: string | null
+  lastName: string | null
+  createdAt: string
+  updatedAt: string
+}
+
+/** UserResponsePublicV2Dto (without its own expansions), the `owner` of an asset. */
+export interface UserDto extends UserCompactDto {
+  jobTitle: string | null
+  avatarUrl: string | null
+  drataTermsAgreedAt: string | null
+}
+
+export type AssetType = 'PHYSICAL' | 'VIRTUAL'
+
+export type AssetClassType =
+  | 'HARDWARE'
+  | 'POLICY'
+  | 'DOCUMENT'
+  | 'PERSONNEL'
+  | 'SOFTWARE'
+  | 'CODE'
+  | 'CONTAINER'
+  | 'COMPUTE'
+  | 'NETWORKING'
+  | 'DATABASE'
+  | 'STORAGE'
+
+/** AssetClassTypeResponsePublicV2Dto. */
+export interface AssetClassTypeDto {
+  id: number
+  assetClassType: AssetClassType
+  createdAt: string
+  updatedAt: string
+}
+
+/**
+ * AssetResponsePublicV2Dto. `assetClassTypes`, `owner` and `customFields` are present only when
+ * the request expands them (`expand[]=assetClassTypes|owner|customFields`);
+ * {@link Sandbox.assets} always includes `assetClassTypes` and `owner`.
+ */
+export interface AssetDto {
+  id: number
+  name: string
+  description: string
+  assetType: AssetType
+  /** AssetProviderEnum; 'DRATA' for assets added through the API. */
+  assetProvider: string
+  removedAt: string | null
+  notes: string | null
+  /** AssetReferenceTypeEnum; 'OTHER' for manual physical assets, 'VIRTUAL' for virtual ones. */
+  assetReferenceType: string
+  associatedId: string | null
+  createdAt: string
+  updatedAt: string
+  /** Manually added assets have no device. */
+  device: null
+  externalId: string | null
+  externalOwnerId: string | null
+  assetClassTypes?: AssetClassTypeDto[]
+  owner?: UserDto
+  customFields?: Array<{ customFieldId: number; name: string; value: string | null }>
+}
+
+/** What {@link Sandbox.seedAsset} takes: `name` and `ownerId` are required, the rest defaults. */
+export interface AssetSeed {
+  name: string
+  ownerId: number
+  description?: string
+  notes?: string | null
+  assetType?: AssetType
+  assetClassTypes?: AssetClassType[]
+  assetProvider?: string
+  assetReferenceType?: string
+  associatedId?: string | null
+  externalId?: string | null
+  externalOwnerId?: string | null
+  removedAt?: string | null
+  createdAt?: Date
+  updatedAt?: Date
+}
+
+export type ReviewStatus = 'NOT_YET_STARTED' | 'IN_PROGRESS' | 'COMPLETED' | 'NOT_REQUIRED'
+export type ReviewType = 'SECURITY' | 'SOC_REPORT' | 'UPLOAD_REPORT'
+export type ReviewDecision = 'PENDING' | 'APPROVED' | 'APPROVED_WITH_CONDITIONS' | 'REJECTED'
+
+/**
+ * VendorSecurityReviewResponsePublicV2Dto. `user` and `requesterUser` are present only when the
+ * request expands them.
+ */
+export interface ReviewDto {
+  id: number
+  requestedAt: string
+  reviewDeadlineAt: string
+  decision: ReviewDecision
+  title: string | null
+  note: string | null
+  status: ReviewStatus
+  type: ReviewType
+  createdAt: string
+  updatedAt: string
+  vendorId: number
+  userId: number | null
+  requesterUserId: number | null
+  user?: UserCompactDto
+  requesterUser?: UserCompactDto
+}
+
+/** The file a `with-file` review was created with, as the sandbox stored it. */
+export interface ReviewFile extends FilePartSummary {
+  /** The `documentType` form field, or null when the client sent none. */
+  documentType: string | null
+}
+
+/** A review as the sandbox holds it: the API DTO plus the uploaded file (null for JSON creates). */
+export interface SandboxReview extends ReviewDto {
+  file: ReviewFile | null
+}
+
+export type EventSource =
+  | 'APP'
+  | 'AUTOPILOT'
+  | 'PUBLIC_API'
+  | 'VENDOR_QUESTIONNAIRE'
+  | 'SCHEDULED'
+  | 'WORKFLOW'
+  | 'DRATA_POLICY'
+
+/** `metadata` of EventResponsePublicV2Dto. */
+export interface EventMetadata {
+  dto: Record<string, unknown> | null
+  targetEntity: Record<string, unknown> | null
+  targetEntities: Array<Record<string, unknown> | null>
+  fileKey: string | null
+  sourceData: Record<string, unknown> | null
+  taskType: number | null
+  request: Record<string, unknown> | null
+  response: Record<string, unknown> | null
+}
+
+/** ConnectionCompactResponsePublicV2Dto, as the sandbox describes a custom connection. */
+export interface ConnectionCompactDto {
+  id: number
+  clientType: string
+  clientId: string | null
+  clientAlias: string | null
+  state: 'ACTIVE' | 'MISCONFIGURED'
+  createdAt: string | null
+  updatedAt: string | null
+  connectedAt: string | null
+  failedAt: string | null
+  deletedAt: string | null
+}
+
+/**
+ * EventResponsePublicV2Dto. `metadata`, `user`, `connection`, `issues`, `testName` and `testId`
+ * are present only when the request expands them; {@link Sandbox.events} always includes
+ * `metadata`.
+ */
+export interface EventDto {
+  /** UUID. */
+  id: string
+  /** EventTypeEnum. */
+  type: string
+  /** EventCategoryEnum. */
+  category: string
+  source: EventSource
+  description: string
+  /** CheckResultStatusEnum for Autopilot test events; always null for what the sandbox writes. */
+  status: string | null
+  createdAt: string
+  userId: number | null
+  connectionId: number | null
+  requestDescription: string | null
+  metadata?: EventMetadata
+  user?: UserCompactDto
+  connection?: ConnectionCompactDto
+  issues?: Array<Record<string, unknown>>
+  testName?: string | null
+  testId?: string | null
+}
+
 /** Snapshot of everything the sandbox holds; JSON-serialisable with deterministic key order. */
 export interface SandboxState {
   resources: Array<{
@@ -103,6 +323,12 @@ export interface SandboxState {
     /** Sessions in creation order. */
     sessions: SandboxSession[]
   }>
+  /** Assets sorted by id, with `assetClassTypes` and `owner`. */
+  assets: AssetDto[]
+  /** Security reviews of every vendor, sorted by id (ids are account-wide). */
+  vendorReviews: SandboxReview[]
+  /** Events in the order they were written, with `metadata`. */
+  events: EventDto[]
 }
 
 /** A running sandbox. */
@@ -123,6 +349,14 @@ export interface Sandbox {
     opts?: { sessionId?: string; updatedAt?: Date },
   ): void
   upsertDirect(connectionId: number, resourceId: number, record: Record<string, unknown>): void
+  /** Assets sorted by id, with `assetClassTypes` and `owner` expanded. */
+  assets(): AssetDto[]
+  /** Security reviews of one vendor, sorted by id, each with its uploaded file; throws for an unknown vendor. */
+  vendorReviews(vendorId: number): SandboxReview[]
+  /** Events in the order they were written, with `metadata` expanded. */
+  events(): EventDto[]
+  /** Adds an asset without request validation (only `name` and an existing `ownerId` are required) and without an event. */
+  seedAsset(partial: AssetSeed): AssetDto
   onRequest(hook: RequestHook): void
   close(): Promise<void>
 }

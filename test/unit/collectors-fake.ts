@@ -6,7 +6,7 @@ import type { CollectorInput } from '../../src/evidence/collector.js'
 import { readRunContext } from '../../src/evidence/context.js'
 import type { JsonRecord } from '../../src/evidence/parse.js'
 import { githubClient } from '../../src/github/client.js'
-import { type InputReader, readSettings } from '../../src/inputs.js'
+import { readSettings } from '../../src/inputs.js'
 import type { Settings } from '../../src/settings.js'
 import { type EventName, eventEnv } from '../github-fake/events.ts'
 import { defaultState, type GithubFake, startGithubFake } from '../github-fake/server.ts'
@@ -89,6 +89,17 @@ export function only(records: JsonRecord[]): JsonRecord {
   return records[0] as JsonRecord
 }
 
+/** The error `run` throws or rejects with (fails the test when it succeeds). */
+export async function rejection(run: () => unknown): Promise<Error> {
+  try {
+    await run()
+  } catch (error) {
+    expect(error).toBeInstanceOf(Error)
+    return error as Error
+  }
+  throw new Error('expected a failure, but it succeeded')
+}
+
 /** Paths of the requests the fake received, in order. */
 export function paths(fake: GithubFake): string[] {
   return fake.requests.map((r) => r.path)
@@ -105,7 +116,6 @@ export function settingsFrom(
   inputs: Record<string, string>,
   env: NodeJS.ProcessEnv = { GITHUB_RUN_ID: '4242', GITHUB_WORKSPACE: process.cwd() },
 ): Settings {
-  const all = { ...REQUIRED_INPUTS, ...inputs }
-  const reader: InputReader = (name) => all[name] ?? ''
-  return readSettings(reader, env)
+  const all: Record<string, string> = { ...REQUIRED_INPUTS, ...inputs }
+  return readSettings((name) => all[name] ?? '', env)
 }

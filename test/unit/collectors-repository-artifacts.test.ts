@@ -17,6 +17,7 @@ import {
   NOW,
   only,
   paths,
+  rejection,
   REPO_PATH,
   useGithubFake,
 } from './collectors-fake.js'
@@ -121,6 +122,37 @@ describe('repository collector', () => {
     expect(record.protection).toMatchObject({ requiredReviews: true, adminsEnforced: null })
   })
 
+  // BUG (src/evidence/repository.ts): GitHub aggregates rules of the same type from several
+  // rulesets and the most restrictive applies, but rule('pull_request') reads only the first,
+  // so an organization ruleset asking for 2 approvals and stale-review dismissal is not seen
+  // when a repository ruleset asking for less comes first.
+  it('takes the strictest of several pull_request rules', async () => {
+    fake().state.branchProtection = {}
+    const rules = fake().state.branchRules.main ?? []
+    const repoRule = rules.find((r) => r.type === 'pull_request')
+    if (repoRule?.type !== 'pull_request') throw new Error('no pull_request rule')
+    repoRule.parameters.dismiss_stale_reviews_on_push = false
+    fake().state.branchRules.main = [
+      ...rules,
+      {
+        ...repoRule,
+        ruleset_source_type: 'Organization',
+        ruleset_source: 'acme',
+        ruleset_id: 98765,
+        parameters: {
+          ...repoRule.parameters,
+          required_approving_review_count: 2,
+          dismiss_stale_reviews_on_push: true,
+        },
+      },
+    ]
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.protection).toMatchObject({
+      requiredApprovingReviewCount: 2,
+      dismissStaleReviews: true,
+    })
+  })
+
   it('reports no protection at all as off, not unknown', async () => {
     fake().state.branchRules = {}
     fake().state.branchProtection = {}
@@ -152,17 +184,18 @@ describe('repository collector', () => {
 
   it('names contents: read when the repository cannot be read', async () => {
     fake().fail({ path: REPO_PATH, status: 403 })
-    const error = await collectRepository(collectorInput(fake(), 'schedule')).catch(
-      (e: Error) => e,
-    )
+    const error = await rejection(() => collectRepository(collectorInput(fake(), 'schedule')))
     expect(error).toBeInstanceOf(CollectorError)
-    expect((error as Error).message).toContain('could not read repository acme/shop (403:')
-    expect((error as Error).message).toContain("'permissions: contents: read'")
+    expect(error.message).toContain('could not read repository acme/shop (403:')
+    expect(error.message).toContain("'permissions: contents: read'")
   })
 
   it('fails on a server error reading classic protection', async () => {
-    fake().fail({ path: PROTECTION_PATH, status: 500, times: 5 })
-    await expect(collectRepository(collectorInput(fake(), 'schedule'))).rejects.toThrow()
+    fake().fail({ path: PROTECTION_PATH, status: 500 })
+    await expect(collectRepository(collectorInput(fake(), 'schedule'))).rejects.toThrow(
+      'Server Error',
+    )
+    expect(fake().requests.filter((r) => r.path === PROTECTION_PATH)).toHaveLength(1)
   })
 })
 
@@ -253,7 +286,9 @@ describe('artifacts collector', () => {
 
 describe('workflow-run collector', () => {
   it('records the run from the environment', async () => {
-    const record = only(await collectWorkflowRun(collectorInput(fake(), 'push', { github: 'none' })))
+    const record = only(
+      await collectWorkflowRun(collectorInput(fake(), 'push', { github: 'none' })),
+    )
     expect(record).toEqual({
       id: 'run:acme/shop/9001/1',
       repository: 'acme/shop',

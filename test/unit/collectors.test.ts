@@ -13,21 +13,12 @@ import {
   memoryLogger,
   only,
   paths,
+  rejection,
   REPO_PATH,
   useGithubFake,
 } from './collectors-fake.js'
 
 const fake = useGithubFake()
-
-/** The error a collector rejects with (fails the test when it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise
-  } catch (error) {
-    return error as Error
-  }
-  throw new Error('the collector succeeded')
-}
 
 /** A review of PR `pr` like the fake's own, by `login`, in `state`, at `submittedAt`. */
 function review(pr: number, id: number, login: string, state: Review['state'], at: string): Review {
@@ -131,7 +122,7 @@ describe('commit collector', () => {
 
   it('names contents: read when the commit endpoint answers 403', async () => {
     fake().fail({ path: `${REPO_PATH}/commits/${SHA.main}`, status: 403 })
-    const error = await rejection(collectCommit(collectorInput(fake(), 'push')))
+    const error = await rejection(() => collectCommit(collectorInput(fake(), 'push')))
     expect(error).toBeInstanceOf(CollectorError)
     expect(error.message).toContain(`could not read commit ${SHA.main} (403:`)
     expect(error.message).toContain('Resource not accessible by integration')
@@ -245,10 +236,10 @@ describe('pull-request collector', () => {
     expect(record.approved).toBe(false)
     expect(record.approvedByNonAuthor).toBe(false)
 
-    fake().state.reviews[17] = [
-      ...reviews,
-      review(17, 11, 'hubot', 'DISMISSED', '2026-11-03T09:25:00Z'),
-    ]
+    // GitHub shows a dismissed review in place, with the state DISMISSED.
+    fake().state.reviews[17] = reviews.map((r) =>
+      r.state === 'APPROVED' ? { ...r, state: 'DISMISSED' as const } : r,
+    )
     record = only(await collectPullRequests(collectorInput(fake(), 'push')))
     expect(record.approvers).toEqual([])
     expect(record.approved).toBe(false)
@@ -289,6 +280,26 @@ describe('pull-request collector', () => {
     expect(record.requiredChecksPassed).toBe(false)
   })
 
+  it('reads every page of check runs to find the required ones', async () => {
+    const runs = fake().state.checkRuns[SHA.pr17Head] ?? []
+    const lint = runs.find((r) => r.name === 'lint')
+    if (!lint) throw new Error('no lint check run')
+    const others = Array.from({ length: 150 }, (_, i) => ({
+      ...lint,
+      id: lint.id + 1000 + i,
+      name: `matrix-${i}`,
+    }))
+    // build and test come last, on the second page.
+    fake().state.checkRuns[SHA.pr17Head] = [...others, ...runs]
+    const record = only(await collectPullRequests(collectorInput(fake(), 'push')))
+    expect(record.requiredChecks).toEqual([
+      { name: 'build', status: 'completed', conclusion: 'success' },
+      { name: 'test', status: 'completed', conclusion: 'success' },
+    ])
+    const pages = fake().requests.filter((r) => r.path.endsWith('/check-runs'))
+    expect(pages).toHaveLength(2)
+  })
+
   it('has no required checks (null, not passed) when the base branch requires none', async () => {
     fake().state.branchRules = {}
     const record = only(await collectPullRequests(collectorInput(fake(), 'push')))
@@ -308,7 +319,7 @@ describe('pull-request collector', () => {
     ['the reviews', `${REPO_PATH}/pulls/17/reviews`, 'the reviews of pull request #17'],
   ])('names pull-requests: read when reading %s answers 403', async (_what, path, what) => {
     fake().fail({ path, status: 403 })
-    const error = await rejection(collectPullRequests(collectorInput(fake(), 'push')))
+    const error = await rejection(() => collectPullRequests(collectorInput(fake(), 'push')))
     expect(error).toBeInstanceOf(CollectorError)
     expect(error.message).toContain(`could not read ${what}`)
     expect(error.message).toContain('(403:')
@@ -317,14 +328,14 @@ describe('pull-request collector', () => {
 
   it('names checks: read when the check runs answer 403', async () => {
     fake().fail({ path: `${REPO_PATH}/commits/${SHA.pr17Head}/check-runs`, status: 403 })
-    const error = await rejection(collectPullRequests(collectorInput(fake(), 'push')))
+    const error = await rejection(() => collectPullRequests(collectorInput(fake(), 'push')))
     expect(error).toBeInstanceOf(CollectorError)
     expect(error.message).toContain(`could not read the check runs of ${SHA.pr17Head} (403:`)
     expect(error.message).toContain("'permissions: checks: read'")
   })
 
   it('needs a GitHub client', async () => {
-    const error = await rejection(
+    const error = await rejection(() =>
       collectPullRequests(collectorInput(fake(), 'push', { github: 'none' })),
     )
     expect(error).toBeInstanceOf(CollectorError)
@@ -353,22 +364,27 @@ describe('githubClient', () => {
 
   it('gives up after three rate-limit retries', async () => {
     const path = `${REPO_PATH}/commits/${SHA.main}`
-    fake().fail({ path, status: 403, secondaryRateLimit: true, retryAfter: '1', times: 10 })
+    fake().fail({ path, status: 403, secondaryRateLimit: true, retryAfter: '1', times: 4 })
     const { logger, logs } = memoryLogger()
-    const error = await rejection(collectCommit(collectorInput(fake(), 'push', { logger })))
+    const error = await rejection(() => collectCommit(collectorInput(fake(), 'push', { logger })))
     expect(error).toBeInstanceOf(CollectorError)
     expect(error.message).toContain('secondary rate limit')
-    expect(fake().requests.filter((r) => r.path === path)).toHaveLength(4)
+    // The first answer and three retries, all refused.
+    expect(
+      fake()
+        .requests.filter((r) => r.path === path)
+        .map((r) => r.status),
+    ).toEqual([403, 403, 403, 403])
     expect(logs).toHaveLength(3)
   })
 
   // BUG (src/evidence/collector.ts readGithub): every 403 is blamed on a missing permission, so
   // a rate limit that outlasted the retries tells the user to grant 'contents: read', which
   // the token already has; it should say to wait and re-run.
-  it.fails('does not blame a missing permission for a rate limit', async () => {
+  it('does not blame a missing permission for a rate limit', async () => {
     const path = `${REPO_PATH}/commits/${SHA.main}`
-    fake().fail({ path, status: 403, secondaryRateLimit: true, retryAfter: '1', times: 10 })
-    const error = await rejection(collectCommit(collectorInput(fake(), 'push')))
+    fake().fail({ path, status: 403, secondaryRateLimit: true, retryAfter: '1', times: 4 })
+    const error = await rejection(() => collectCommit(collectorInput(fake(), 'push')))
     expect(error.message).not.toContain('Grant the token')
   })
 
@@ -383,7 +399,7 @@ describe('githubClient', () => {
 
   it('gives the HTTP status of an Octokit error, or 0', async () => {
     const github = githubClient('ghs_abc123', fake().url, memoryLogger().logger)
-    const error = await rejection(
+    const error = await rejection(() =>
       github.rest.pulls.get({ owner: 'acme', repo: 'shop', pull_number: 99 }),
     )
     expect(githubStatus(error)).toBe(404)

@@ -92,6 +92,10 @@ describe('readSettings defaults', () => {
       requestTimeoutMs: 60_000,
       sessionWaitMs: 300_000,
       workspace: path.resolve('/tmp/ws'),
+      asset: undefined,
+      vendorReview: undefined,
+      auditEvents: false,
+      warnings: [],
     })
   })
 

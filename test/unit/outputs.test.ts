@@ -9,6 +9,7 @@ const KEY = 'drk_live_0123456789abcdef'
 function report(outcome: Partial<PushOutcome> = {}): RunReport {
   return {
     outcome: { ...emptyOutcome('replace', false), ...outcome },
+    followUp: {},
     records: [],
     collectors: [],
     requests: 9,

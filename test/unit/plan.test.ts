@@ -35,7 +35,7 @@ function collected(id: string, time: number, updatedAt = NOW - DAY): DrataRecord
 
 function plan(activeCount: number, removed: number): ActivePlan {
   const removedIds = Array.from({ length: removed }, (_, i) => `gone-${i}`)
-  return { activeCount, removedIds, carried: [], carriedUpdatedAt: new Map() }
+  return { activeCount, removedIds, carried: [], seenUpdatedAt: new Map() }
 }
 
 /** A RecordsApi whose records() yields the given pages (and records the queries). */
@@ -106,10 +106,17 @@ describe('planAppend', () => {
     expect(p.removedIds).toEqual([])
   })
 
-  it('remembers the updatedAt of each carried record', () => {
-    const a = rec('a', NOW - 2 * DAY)
-    const p = planAppend([a, rec('b')], new Set(['b']), 0, NOW)
-    expect([...p.carriedUpdatedAt]).toEqual([['a', a.updatedAt]])
+  it('remembers the updatedAt of every active record read: carried, replaced or removed', () => {
+    const carried = rec('a', NOW - 2 * DAY)
+    const replaced = rec('b', NOW - 3 * DAY)
+    const removed = collected('c', NOW - 90 * DAY, NOW - 4 * DAY)
+    const p = planAppend([carried, replaced, removed], new Set(['b']), 30, NOW)
+    expect(p.removedIds).toEqual(['c'])
+    expect([...p.seenUpdatedAt]).toEqual([
+      ['a', carried.updatedAt],
+      ['b', replaced.updatedAt],
+      ['c', removed.updatedAt],
+    ])
   })
 
   it('carries the attributes with the id put into the data', () => {
@@ -146,7 +153,7 @@ describe('planReplace', () => {
       activeCount: 4,
       carried: [],
       removedIds: ['b', 'c', 'd'],
-      carriedUpdatedAt: new Map(),
+      seenUpdatedAt: new Map(['a', 'b', 'c', 'd'].map((id) => [id, rec(id).updatedAt])),
     })
   })
 
@@ -244,6 +251,29 @@ describe('changedSince', () => {
     const carried = rec('c', NOW + 10)
     const base = planAppend([carried], new Set(), 0, NOW)
     const { api } = pagedApi([[carried]])
+    expect(await changedSince(api, since, new Set(), base)).toEqual([])
+  })
+
+  it('skips a record the plan removes when it has not changed since it was read', async () => {
+    // Carried forward by earlier runs, so its updatedAt is recent though its collectedAt is old.
+    const stale = collected('stale', NOW - 60 * DAY, NOW - 60_000)
+    const base = planAppend([stale], new Set(), 30, NOW)
+    expect(base.removedIds).toEqual(['stale'])
+    const { api } = pagedApi([[stale]])
+    expect(await changedSince(api, since, new Set(), base)).toEqual([])
+  })
+
+  it('keeps a removed record that someone changed after the read', async () => {
+    const stale = collected('stale', NOW - 60 * DAY, NOW - 60_000)
+    const base = planAppend([stale], new Set(), 30, NOW)
+    const { api } = pagedApi([[collected('stale', NOW + 100, NOW + 100)]])
+    expect((await changedSince(api, since, new Set(), base)).map((s) => s.id)).toEqual(['stale'])
+  })
+
+  it('skips records a replace plan read and removes when they have not changed', async () => {
+    const active = [rec('a', NOW - 1000), rec('b', NOW - 2000)]
+    const base = planReplace(active, new Set())
+    const { api } = pagedApi([active])
     expect(await changedSince(api, since, new Set(), base)).toEqual([])
   })
 

@@ -16,6 +16,7 @@ function records(n: number, source = 'inline'): EvidenceRecord[] {
 function report(outcome: Partial<PushOutcome> = {}, extra: Partial<RunReport> = {}): RunReport {
   return {
     outcome: { ...emptyOutcome('append', false), ...outcome },
+    followUp: {},
     records: records(3),
     collectors: [],
     requests: 7,
@@ -227,7 +228,7 @@ describe('buildSummary removed records', () => {
   // with the key, and are neither HTML-escaped nor kept on one line. A line break in an id ends
   // the code span (a blank line ends the paragraph), so the rest is rendered as Markdown/HTML;
   // the failures table escapes and joins lines for the same reason.
-  it.fails('keeps an id with line breaks and HTML inside its code span', () => {
+  it('keeps an id with line breaks and HTML inside its code span', () => {
     const s = buildSummary(report({ removedIds: ['x\n\n<img src=x onerror=alert(1)>'] }), keep)
     const section = s.split('### Records removed (1)\n\n')[1] ?? ''
     const list = section.split('\n\n')[0] ?? ''

@@ -1,0 +1,80 @@
+import type { RunContext } from '../evidence/context.js'
+import { isPlainObject } from '../evidence/parse.js'
+import { INPUT } from '../input-names.js'
+import type { Parser } from '../input-parser.js'
+
+export const ASSET_ACTIONS = ['none', 'upsert', 'remove'] as const
+export const ASSET_TYPES = ['PHYSICAL', 'VIRTUAL'] as const
+/** AssetClassTypeEnum of Drata's assets API. */
+export const ASSET_CLASS_TYPES = [
+  'HARDWARE',
+  'POLICY',
+  'DOCUMENT',
+  'PERSONNEL',
+  'SOFTWARE',
+  'CODE',
+  'CONTAINER',
+  'COMPUTE',
+  'NETWORKING',
+  'DATABASE',
+  'STORAGE',
+] as const
+export type AssetClassType = (typeof ASSET_CLASS_TYPES)[number]
+
+/** Drata's limit for asset name, description and notes. */
+export const ASSET_TEXT_MAX = 191
+
+/** The asset kept in step with this deployment. */
+export interface AssetSettings {
+  /** Create or update the asset, or delete it (environment teardown). */
+  action: 'upsert' | 'remove'
+  /** The deployment environment, or empty when the run is not a deployment. */
+  environment: string
+  name: string
+  description: string
+  notes: string
+  assetType: (typeof ASSET_TYPES)[number]
+  classTypes: AssetClassType[]
+  /** Drata user who owns the asset; Drata requires one to create it. */
+  ownerId: number | undefined
+  /** The key the asset is found again by, run after run. */
+  externalId: string
+  externalOwnerId: string
+}
+
+/** Reads the asset inputs; undefined when `asset` is `none`. Defaults come from the run. */
+export function readAssetSettings(p: Parser, run: () => RunContext): AssetSettings | undefined {
+  const action = p.oneOf(INPUT.asset, ASSET_ACTIONS, 'none')
+  if (action === 'none') return undefined
+  const ctx = run()
+  const deployment = isPlainObject(ctx.event.deployment) ? ctx.event.deployment : undefined
+  const environment =
+    p.read(INPUT.environment) ||
+    (typeof deployment?.environment === 'string' ? deployment.environment : '')
+  const refName = ctx.ref.replace(/^refs\/(heads|tags)\//, '')
+  const where = environment || refName
+  const slug = `${ctx.owner}/${ctx.repo}`
+  const runUrl = `${ctx.serverUrl}/${slug}/actions/runs/${ctx.runId}`
+  const ownerId = p.positiveInt(
+    INPUT.assetOwnerId,
+    action === 'upsert'
+      ? 'Drata requires an owner for an asset: the id of a Drata user'
+      : undefined,
+  )
+  return {
+    action,
+    environment,
+    name: p.text(INPUT.assetName, `${ctx.repo} (${where})`, ASSET_TEXT_MAX),
+    description: p.text(
+      INPUT.assetDescription,
+      `Deployed from ${slug}@${ctx.sha.slice(0, 7)} by ${ctx.workflow} run ${ctx.runId}`,
+      ASSET_TEXT_MAX,
+    ),
+    notes: p.text(INPUT.assetNotes, runUrl, ASSET_TEXT_MAX),
+    assetType: p.oneOf(INPUT.assetType, ASSET_TYPES, 'VIRTUAL', (s) => s.toUpperCase()),
+    classTypes: p.list(INPUT.assetClassTypes, ASSET_CLASS_TYPES, ['SOFTWARE']),
+    ownerId,
+    externalId: p.read(INPUT.assetExternalId) || `github:${slug}:${where}`,
+    externalOwnerId: p.read(INPUT.assetExternalOwnerId) || `github:${slug}`,
+  }
+}

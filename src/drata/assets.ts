@@ -1,0 +1,90 @@
+import type { AssetClassType } from '../asset/settings.js'
+import type { DrataClient } from './client.js'
+import { pages } from './pages.js'
+
+/** The fields of an asset this action reads (AssetResponsePublicV2Dto). */
+export interface DrataAsset {
+  id: number
+  name: string
+  description: string | null
+  notes: string | null
+  assetType: 'PHYSICAL' | 'VIRTUAL'
+  assetClassTypes?: Array<{ assetClassType: AssetClassType }>
+  owner?: { id: number } | null
+  externalId?: string | null
+  externalOwnerId?: string | null
+  createdAt: string
+}
+
+/** The body of a create (AssetCreateRequestPublicV2Dto). */
+export interface AssetCreate {
+  name: string
+  description: string
+  notes: string
+  assetType: 'PHYSICAL' | 'VIRTUAL'
+  assetClassTypes: AssetClassType[]
+  ownerId: number
+  externalId: string
+  externalOwnerId: string
+}
+
+/** The body of an update (AssetModifyRequestPublicV2Dto: it cannot change externalId). */
+export type AssetModify = Omit<AssetCreate, 'externalId' | 'externalOwnerId'>
+
+/** Drata's assets endpoints. */
+export class AssetsApi {
+  constructor(private readonly client: DrataClient) {}
+
+  /** Every asset of a type whose externalId matches (the list cannot filter by it). */
+  async findByExternalId(externalId: string, assetType: string): Promise<DrataAsset[]> {
+    const found: DrataAsset[] = []
+    const query = { assetType, 'expand[]': 'assetClassTypes', sort: 'createdAt', sortDir: 'ASC' }
+    for await (const page of pages<DrataAsset>(this.client, '/assets', query, {
+      what: 'list assets',
+      permission: 'assets-get',
+    })) {
+      found.push(...page.filter((a) => a.externalId === externalId))
+    }
+    return found
+  }
+
+  /** Creates an asset. Retried only on 429: a create whose answer was lost may exist. */
+  create(body: AssetCreate): Promise<DrataAsset> {
+    return this.client.request({
+      method: 'POST',
+      path: '/assets',
+      body,
+      op: { what: `create asset '${body.name}'`, permission: 'assets-post' },
+      retry: 'unsafe',
+    })
+  }
+
+  /** Updates an asset (a repeated PUT with the same body is harmless). */
+  update(id: number, body: AssetModify): Promise<DrataAsset> {
+    return this.client.request({
+      method: 'PUT',
+      path: `/assets/${id}`,
+      body,
+      op: {
+        what: `update asset ${id}`,
+        permission: 'assets-put',
+        notFound: 'The asset was deleted meanwhile; re-run to create it again.',
+      },
+      retry: 'idempotent',
+    })
+  }
+
+  /** Deletes an asset, which Drata calls unrecoverable. */
+  remove(id: number): Promise<void> {
+    return this.client.request({
+      method: 'DELETE',
+      path: `/assets/${id}`,
+      op: {
+        what: `delete asset ${id}`,
+        permission: 'assets-delete',
+        notFound: 'The asset was already deleted.',
+      },
+      retry: 'idempotent',
+    })
+  }
+}

@@ -1,0 +1,73 @@
+import { type AssetOutcome, syncAsset } from './asset/asset.js'
+import { runEvents } from './audit/events.js'
+import type { Logger } from './drata/client.js'
+import type { DrataEvent } from './drata/events.js'
+import type { ApiParts } from './drata/factory.js'
+import type { Settings } from './settings.js'
+import { openReview, type ReviewOutcome } from './vendor/review.js'
+
+/** What the steps after the push did: asset, vendor review, audit events. */
+export interface FollowUp {
+  asset?: AssetOutcome
+  review?: ReviewOutcome
+  events?: DrataEvent[]
+  /** Why the asset or review step failed, if it did. */
+  error?: string
+}
+
+/**
+ * Runs after a successful push: keeps the asset in step, opens the vendor review, then lists
+ * the audit events of the run's writes. Without an API key (offline dry run) they are planned
+ * only. Reading events is reporting, so its failure is a warning.
+ */
+export async function afterPush(
+  settings: Settings,
+  parts: ApiParts | undefined,
+  started: Date,
+  logger: Logger,
+): Promise<FollowUp> {
+  const result: FollowUp = {}
+  try {
+    if (settings.asset) {
+      result.asset = parts
+        ? await syncAsset(parts.assets, settings.asset, settings.dryRun, logger)
+        : {
+            action: 'none',
+            id: null,
+            name: settings.asset.name,
+            externalId: settings.asset.externalId,
+          }
+    }
+    if (settings.vendorReview) {
+      const review = settings.vendorReview
+      result.review = parts
+        ? await openReview(parts.vendors, review, settings.dryRun, logger, started)
+        : {
+            action: 'created',
+            id: null,
+            vendorId: review.vendorId,
+            title: review.title,
+            withFile: Boolean(review.file),
+          }
+    }
+  } catch (error) {
+    result.error = (error as Error).message
+  }
+  if (settings.auditEvents && parts && !settings.dryRun) {
+    try {
+      const otherWrites =
+        (result.asset !== undefined && result.asset.action !== 'none') ||
+        result.review?.action === 'created'
+      result.events = await runEvents(
+        parts.events,
+        started,
+        settings.connectionId,
+        otherWrites,
+        logger,
+      )
+    } catch (error) {
+      logger.warning(`Could not read Drata's audit events: ${(error as Error).message}`)
+    }
+  }
+  return result
+}

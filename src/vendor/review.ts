@@ -1,0 +1,76 @@
+import type { Logger } from '../drata/client.js'
+import { ApiError } from '../drata/errors.js'
+import type { DrataReview, ReviewCreate, VendorsApi } from '../drata/vendors.js'
+import type { VendorReviewSettings } from './settings.js'
+
+/** What the vendor review step did (or, in a dry run, would do). */
+export interface ReviewOutcome {
+  action: 'created' | 'reused'
+  id: number | null
+  vendorId: number
+  title: string
+  withFile: boolean
+}
+
+/**
+ * Opens the vendor security review, or reuses the one this run already opened (same title):
+ * a re-run never opens a second. The title names the run by default for that reason.
+ */
+export async function openReview(
+  api: VendorsApi,
+  settings: VendorReviewSettings,
+  dryRun: boolean,
+  logger: Logger,
+  now: Date,
+): Promise<ReviewOutcome> {
+  const outcome: ReviewOutcome = {
+    action: 'created',
+    id: null,
+    vendorId: settings.vendorId,
+    title: settings.title,
+    withFile: Boolean(settings.file),
+  }
+  const existing = (await api.findByTitle(settings.vendorId, settings.title))[0]
+  if (existing) {
+    logger.info(
+      `Vendor ${settings.vendorId} already has review ${existing.id} '${settings.title}'; reusing it`,
+    )
+    return { ...outcome, action: 'reused', id: existing.id }
+  }
+  if (dryRun) return outcome
+  const body: ReviewCreate = {
+    title: settings.title,
+    reviewDeadlineAt: settings.deadline,
+    securityReviewStatus: settings.status,
+    securityReviewType: settings.type,
+    requestedAt: now.toISOString(),
+    ...(settings.requesterId === undefined ? {} : { requesterUserId: settings.requesterId }),
+    ...(settings.note ? { note: settings.note } : {}),
+  }
+  const created = await createOnce(api, settings, body)
+  return { ...outcome, id: created.id }
+}
+
+/** Creates the review; after an answer that was lost, looks for it by title before retrying. */
+async function createOnce(
+  api: VendorsApi,
+  settings: VendorReviewSettings,
+  body: ReviewCreate,
+): Promise<DrataReview> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return settings.file
+        ? await api.createWithFile(
+            settings.vendorId,
+            { ...body, documentType: settings.documentType },
+            settings.file,
+          )
+        : await api.create(settings.vendorId, body)
+    } catch (error) {
+      const ambiguous = error instanceof ApiError && (error.status === 0 || error.status >= 500)
+      if (!ambiguous || attempt >= 2) throw error
+      const found = (await api.findByTitle(settings.vendorId, settings.title))[0]
+      if (found) return found
+    }
+  }
+}
