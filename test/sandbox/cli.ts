@@ -11,7 +11,10 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 
 const sandbox = await startSandbox({ port })
 console.log(
-  `Drata sandbox listening on ${sandbox.url} (API key: sandbox-key, connection 1, resource 1)`,
+  `Drata sandbox listening on ${sandbox.url} (API key: sandbox-key acting as user 1, connection 1, resource 1, vendors 11 and 12)`,
+)
+console.log(
+  'APIs: custom data records and sessions, /assets, /vendors/{id}/security-reviews, /events',
 )
 console.log(
   `Control endpoints (no auth): ${sandbox.url.replace('/public/v2', '/__sandbox/')} state, requests, faults, seed`,

@@ -209,7 +209,7 @@ export class Store {
   }
 
   /** Deep, deterministic snapshot of every resource. */
-  state(): SandboxState {
+  state(): Pick<SandboxState, 'resources'> {
     const resources = [...this.#resources.values()].sort(
       (a, b) => a.connectionId - b.connectionId || a.resourceId - b.resourceId,
     )

@@ -100,6 +100,13 @@ describe('deployment collector', () => {
     logUrl: `https://github.com/acme/shop/actions/runs/${IDS.deployRun}/job/31009101`,
   }
 
+  /** The fake's approval of the deploying run, with another comment. */
+  function approval(comment: string) {
+    const [first] = defaultState().runApprovals[IDS.deployRun] ?? []
+    if (!first) throw new Error('the fake has no approvals for the deploying run')
+    return { ...first, comment }
+  }
+
   it('records the deployment of a deployment_status event, its statuses oldest first', async () => {
     const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
     expect(record).toEqual({
@@ -130,43 +137,76 @@ describe('deployment collector', () => {
           environmentUrl: 'https://shop.acme.example',
         },
       ],
-      // Run 9005 went through no protected environment: nothing to show.
-      approvals: null,
+      // The statuses' log URLs name the run that deployed (9001), not this run (9005): its
+      // environment approvals are the deployment's.
+      deployRunId: IDS.deployRun,
+      approvals: [
+        { environments: ['production'], state: 'approved', user: 'hubot', comment: 'Ship 1.4.0' },
+      ],
       collector: 'deployment',
       schemaVersion: 1,
       collectedAt: COLLECTED_AT,
     })
+    expect(IDS.deployRun).not.toBe(9005)
     expect(paths(fake())).toEqual([
       `${REPO_PATH}/deployments/${IDS.deployment}`,
       `${REPO_PATH}/deployments/${IDS.deployment}/statuses`,
-      `${REPO_PATH}/actions/runs/9005/approvals`,
+      `${REPO_PATH}/actions/runs/${IDS.deployRun}/approvals`,
     ])
   })
 
-  it('records the approvals of the run when the token can see them', async () => {
-    fake().state.runApprovals[9005] = defaultState().runApprovals[IDS.deployRun] ?? []
+  it('reads the approvals of the run that deployed, not those of this run', async () => {
+    // This run has approvals of its own: they are not the deployment's.
+    fake().state.runApprovals[9005] = [approval('approval of run 9005')]
     const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record.deployRunId).toBe(IDS.deployRun)
     expect(record.approvals).toEqual([
       { environments: ['production'], state: 'approved', user: 'hubot', comment: 'Ship 1.4.0' },
     ])
   })
 
-  // BUG? (src/evidence/deployment.ts): approvals are read for the run handling the event
-  // (GITHUB_RUN_ID, here 9005), but a deployment/deployment_status workflow is a different run
-  // from the one whose environment approval created the deployment (run 9001, named in the
-  // statuses' log_url). As written, the approvals of a deployment are never found.
-  it('records the approvals of the run that made the deployment', async () => {
+  it('takes the deploying run from target_url when a status has no log_url', async () => {
+    const statuses = fake().state.deploymentStatuses[IDS.deployment] ?? []
+    for (const s of statuses) s.log_url = ''
+    fake().state.runApprovals[9005] = []
     const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record.deployRunId).toBe(IDS.deployRun)
+    expect(paths(fake())).toContain(`${REPO_PATH}/actions/runs/${IDS.deployRun}/approvals`)
+    expect(record.approvals).toHaveLength(1)
+  })
+
+  it('falls back to this run when no status names a workflow run', async () => {
+    const statuses = fake().state.deploymentStatuses[IDS.deployment] ?? []
+    for (const s of statuses) {
+      s.log_url = ''
+      s.target_url = 'https://ci.example/builds/31009101'
+    }
+    fake().state.runApprovals[9005] = [approval('approval of run 9005')]
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record.deployRunId).toBe(9005)
     expect(record.approvals).toEqual([
-      { environments: ['production'], state: 'approved', user: 'hubot', comment: 'Ship 1.4.0' },
+      {
+        environments: ['production'],
+        state: 'approved',
+        user: 'hubot',
+        comment: 'approval of run 9005',
+      },
     ])
+    expect(paths(fake())).toContain(`${REPO_PATH}/actions/runs/9005/approvals`)
   })
 
   it('records approvals as null, not as none, when they answer 403', async () => {
-    fake().state.runApprovals[9005] = defaultState().runApprovals[IDS.deployRun] ?? []
-    fake().fail({ path: `${REPO_PATH}/actions/runs/9005/approvals`, status: 403 })
+    fake().fail({ path: `${REPO_PATH}/actions/runs/${IDS.deployRun}/approvals`, status: 403 })
     const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
     expect(record.approvals).toBeNull()
+    // The run is still named: the approvals could not be read, the deploying run is known.
+    expect(record.deployRunId).toBe(IDS.deployRun)
+  })
+
+  it('records no approvals as an empty list when the deploying run had none', async () => {
+    fake().state.runApprovals[IDS.deployRun] = []
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record.approvals).toEqual([])
   })
 
   it('records the deployment of a deployment event too', async () => {

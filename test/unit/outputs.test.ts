@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest'
+import type { DrataEvent } from '../../src/drata/events.js'
+import type { FollowUp } from '../../src/follow-up.js'
 import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
 import { OUTPUT, resultObject, writeOutputs } from '../../src/report/outputs.js'
 import { redact } from '../../src/report/redact.js'
@@ -6,10 +8,10 @@ import type { RunReport } from '../../src/report/report.js'
 
 const KEY = 'drk_live_0123456789abcdef'
 
-function report(outcome: Partial<PushOutcome> = {}): RunReport {
+function report(outcome: Partial<PushOutcome> = {}, followUp: FollowUp = {}): RunReport {
   return {
     outcome: { ...emptyOutcome('replace', false), ...outcome },
-    followUp: {},
+    followUp,
     records: [],
     collectors: [],
     requests: 9,
@@ -56,6 +58,9 @@ describe('resultObject', () => {
       retries: 1,
       durationMs: 4321,
       carryCost: null,
+      asset: null,
+      vendorReview: null,
+      eventIds: [],
       error: null,
     })
   })
@@ -95,6 +100,10 @@ describe('writeOutputs', () => {
       [OUTPUT.recordsCarried]: '0',
       [OUTPUT.recordsRemoved]: '0',
       [OUTPUT.dryRun]: 'false',
+      [OUTPUT.assetId]: '',
+      [OUTPUT.assetAction]: 'none',
+      [OUTPUT.vendorReviewId]: '',
+      [OUTPUT.eventIds]: '',
       [OUTPUT.result]: expect.any(String),
     })
     expect(JSON.parse(out.result ?? '')).toEqual(
@@ -112,7 +121,10 @@ describe('writeOutputs', () => {
 
   it('uses the action.yml output names', () => {
     expect(Object.keys(capture(report())).sort()).toEqual([
+      'asset-action',
+      'asset-id',
       'dry-run',
+      'event-ids',
       'mode',
       'records-carried',
       'records-failed',
@@ -121,6 +133,7 @@ describe('writeOutputs', () => {
       'result',
       'session-id',
       'session-status',
+      'vendor-review-id',
     ])
   })
 
@@ -136,6 +149,111 @@ describe('writeOutputs', () => {
     const out = capture(report({ error: `Drata echoed ${KEY}` }), (s) => redact(s, [KEY]))
     expect(out.result).not.toContain(KEY)
     expect(JSON.parse(out.result ?? '').error).toBe('Drata echoed ***')
+  })
+})
+
+describe('outputs of the steps after the push', () => {
+  const event = (id: string, type: string): DrataEvent => ({
+    id,
+    type,
+    category: 'ASSET',
+    source: 'PUBLIC_API',
+    description: `${type} by the API`,
+    createdAt: '2030-01-02T03:04:10.000Z',
+    connectionId: null,
+  })
+  const FOLLOW_UP: FollowUp = {
+    asset: {
+      action: 'created',
+      id: 301,
+      name: 'shop (production)',
+      externalId: 'github:acme/shop:production',
+    },
+    review: {
+      action: 'created',
+      id: 77,
+      vendorId: 12,
+      title: 'Security review requested by Evidence run 9004',
+      withFile: true,
+    },
+    events: [event('ev-1', 'ASSET_CREATED'), event('ev-2', 'VENDOR_SECURITY_REVIEW_CREATED')],
+  }
+
+  it('holds the asset, the vendor review and the event ids in the result', () => {
+    const o = resultObject(report({ sessionId: 'gh-5-2' }, FOLLOW_UP))
+    expect(o.asset).toEqual(FOLLOW_UP.asset)
+    expect(o.vendorReview).toEqual(FOLLOW_UP.review)
+    expect(o.eventIds).toEqual(['ev-1', 'ev-2'])
+    expect(o.error).toBeNull()
+  })
+
+  it('writes the asset id and action, the review id and the event ids comma-joined', () => {
+    const r = report({ sessionId: 'gh-5-2', sessionStatus: 'ACTIVE', pushed: 4 }, FOLLOW_UP)
+    const out = capture(r)
+    expect(out[OUTPUT.assetId]).toBe('301')
+    expect(out[OUTPUT.assetAction]).toBe('created')
+    expect(out[OUTPUT.vendorReviewId]).toBe('77')
+    expect(out[OUTPUT.eventIds]).toBe('ev-1,ev-2')
+    expect(JSON.parse(out.result ?? '')).toEqual(resultObject(r))
+  })
+
+  it('writes the action of an asset that was left unchanged or removed, with its id', () => {
+    for (const action of ['unchanged', 'updated', 'removed'] as const) {
+      const asset = {
+        action,
+        id: 42,
+        name: 'shop (staging)',
+        externalId: 'github:acme/shop:staging',
+      }
+      const out = capture(report({}, { asset }))
+      expect(out[OUTPUT.assetAction]).toBe(action)
+      expect(out[OUTPUT.assetId]).toBe('42')
+    }
+  })
+
+  it('writes an empty id for an asset and a review a dry run only planned', () => {
+    const out = capture(
+      report(
+        { dryRun: true },
+        {
+          asset: { action: 'created', id: null, name: 'shop (main)', externalId: 'github:x' },
+          review: { action: 'created', id: null, vendorId: 3, title: 't', withFile: false },
+        },
+      ),
+    )
+    expect(out[OUTPUT.assetAction]).toBe('created')
+    expect(out[OUTPUT.assetId]).toBe('')
+    expect(out[OUTPUT.vendorReviewId]).toBe('')
+    expect(out[OUTPUT.eventIds]).toBe('')
+  })
+
+  it('writes no event ids when Drata listed none', () => {
+    const r = report({}, { events: [] })
+    expect(capture(r)[OUTPUT.eventIds]).toBe('')
+    expect(resultObject(r).eventIds).toEqual([])
+  })
+
+  it("falls back to the follow-up's error when the push had none", () => {
+    const followUp = { error: "The API key lacks the permission 'assets-post'" }
+    expect(resultObject(report({}, followUp)).error).toBe(followUp.error)
+    expect(resultObject(report({ error: 'push failed' }, followUp)).error).toBe('push failed')
+  })
+
+  it("removes secrets from the follow-up's error and the asset in the result", () => {
+    const out = capture(
+      report(
+        {},
+        {
+          asset: { action: 'none', id: null, name: `named ${KEY}`, externalId: 'github:x' },
+          error: `Drata echoed ${KEY}`,
+        },
+      ),
+      (s) => redact(s, [KEY]),
+    )
+    expect(out.result).not.toContain(KEY)
+    const result = JSON.parse(out.result ?? '')
+    expect(result.error).toBe('Drata echoed ***')
+    expect(result.asset.name).toBe('named ***')
   })
 })
 
