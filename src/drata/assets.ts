@@ -38,7 +38,13 @@ export class AssetsApi {
   /** Every asset of a type whose externalId matches (the list cannot filter by it). */
   async findByExternalId(externalId: string, assetType: string): Promise<DrataAsset[]> {
     const found: DrataAsset[] = []
-    const query = { assetType, 'expand[]': 'assetClassTypes', sort: 'createdAt', sortDir: 'ASC' }
+    // The owner and class types come only when expanded; both are compared before an update.
+    const query = {
+      assetType,
+      'expand[]': ['assetClassTypes', 'owner'],
+      sort: 'createdAt',
+      sortDir: 'ASC',
+    }
     for await (const page of pages<DrataAsset>(this.client, '/assets', query, {
       what: 'list assets',
       permission: 'assets-get',

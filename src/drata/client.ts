@@ -27,7 +27,8 @@ export interface RequestSpec {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE'
   /** Path below the base URL, e.g. `/custom-connections/1/resources/2/records`. */
   path: string
-  query?: Record<string, string | number | boolean | undefined>
+  /** Query parameters; an array repeats the name (`expand[]=a&expand[]=b`). */
+  query?: Record<string, string | number | boolean | readonly string[] | undefined>
   body?: unknown
   /** A multipart body instead of JSON (undici sets the content type with its boundary). */
   form?: FormData
@@ -136,7 +137,8 @@ export class DrataClient {
   private url(spec: RequestSpec): string {
     const url = new URL(this.options.baseUrl + spec.path)
     for (const [key, value] of Object.entries(spec.query ?? {})) {
-      if (value !== undefined) url.searchParams.set(key, String(value))
+      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item)
+      else if (value !== undefined) url.searchParams.set(key, String(value))
     }
     return url.toString()
   }

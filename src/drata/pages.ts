@@ -14,7 +14,7 @@ export const PAGE_SIZE = 500
 export async function* pages<T>(
   client: DrataClient,
   path: string,
-  query: Record<string, string | undefined>,
+  query: Record<string, string | readonly string[] | undefined>,
   op: Operation,
   size = PAGE_SIZE,
 ): AsyncGenerator<T[]> {

@@ -69,11 +69,9 @@ describe('syncAsset against the Drata sandbox', () => {
     expect(writes()).toEqual(['POST /assets', `DELETE /assets/${created.id}`])
   })
 
-  // BUG (src/drata/assets.ts with src/asset/asset.ts): the list Drata answers carries `owner`
-  // only with expand[]=owner, but findByExternalId expands assetClassTypes alone. The owner id
-  // never matches, so a re-run with nothing changed sends a PUT and reports 'updated';
-  // 'unchanged' cannot happen.
-  it.fails('leaves the asset unchanged, with no PUT, when a re-run changes nothing', async () => {
+  // Drata's list carries `owner` only with expand[]=owner: without it the owner never matched
+  // and every re-run sent a PUT.
+  it('leaves the asset unchanged, with no PUT, when a re-run changes nothing', async () => {
     const first = await sync()
     expect(await sync()).toMatchObject({ action: 'unchanged', id: first.id })
     expect(writes()).toEqual(['POST /assets'])
