@@ -137,7 +137,8 @@ export class DrataClient {
   private url(spec: RequestSpec): string {
     const url = new URL(this.options.baseUrl + spec.path)
     for (const [key, value] of Object.entries(spec.query ?? {})) {
-      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item)
+      if (Array.isArray(value))
+        for (const item of value as string[]) url.searchParams.append(key, item)
       else if (value !== undefined) url.searchParams.set(key, String(value))
     }
     return url.toString()

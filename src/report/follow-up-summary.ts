@@ -1,4 +1,4 @@
-import { table } from './html.js'
+import { escapeHtml, table } from './html.js'
 import type { RunReport } from './report.js'
 
 /** Summary sections for the asset, the vendor review and the audit events, when they ran. */
@@ -6,9 +6,18 @@ export function followUpSummary(report: RunReport, clean: (s: string) => string)
   const { asset, review, events, error } = report.followUp
   const dry = report.outcome.dryRun
   const parts: string[] = []
-  if (error) parts.push(`**After the push:** ${clean(error)}`)
+  if (error) {
+    // Drata's own message may be in it: escaped, on one line, as an HTML block.
+    parts.push(
+      `<p><strong>After the push:</strong> ${escapeHtml(clean(error)).replace(/\s+/g, ' ')}</p>`,
+    )
+  }
   if (asset) {
-    const action = dry ? `would be ${asset.action}` : asset.action
+    const action = !dry
+      ? asset.action
+      : asset.action === 'none'
+        ? 'not checked (offline dry run) or nothing to remove'
+        : `would be ${asset.action}`
     parts.push(
       '### Drata asset',
       table(

@@ -13,5 +13,10 @@ export function table(head: string[], rows: string[][]): string {
 
 /** Escapes text for HTML. */
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
+  // Backticks too: in a Markdown paragraph they would open code spans across elements.
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/`/g, '&#96;')
 }

@@ -81,8 +81,9 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
     const more = o.removedIds.length > shown.length ? `, first ${shown.length} shown` : ''
     parts.push(
       `### ${o.dryRun ? 'Records a real run would remove' : 'Records removed'} (${o.removedIds.length}${more})`,
-      // Ids come from Drata's data: escaped and kept on one line like every other cell.
-      shown.map((id) => `<code>${escapeHtml(clean(id)).replace(/\s+/g, ' ')}</code>`).join(', '),
+      // Ids come from Drata's data: escaped, on one line, inside an HTML block so that
+      // Markdown (backticks, *, links) in them is not rendered.
+      `<p>${shown.map((id) => `<code>${escapeHtml(clean(id)).replace(/\s+/g, ' ')}</code>`).join(', ')}</p>`,
     )
   }
   parts.push(...followUpSummary(report, clean))

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import type { RunContext } from '../evidence/context.js'
 import { INPUT } from '../input-names.js'
@@ -109,7 +109,10 @@ function readDeadline(p: Parser, now: Date): string {
   if (relative) return new Date(now.getTime() + Number(relative[1]) * DAY_MS).toISOString()
   const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw)
   const time = Date.parse(raw)
-  if (iso && !Number.isNaN(time)) return new Date(time).toISOString()
+  // Date.parse rolls 2026-02-30 over to March; a real date reads back the same day.
+  const real =
+    !Number.isNaN(time) && (raw.length > 10 || new Date(time).toISOString().startsWith(raw))
+  if (iso && real) return new Date(time).toISOString()
   p.problems.push(
     `'${INPUT.vendorReviewDeadline}' must be +Nd (days from now), an ISO date (2026-12-31) or an ISO date-time (got '${raw}')`,
   )
@@ -120,7 +123,7 @@ function readFile(p: Parser, workspace: string): string {
   const raw = p.read(INPUT.vendorReviewFile)
   if (!raw) return ''
   const absolute = path.resolve(workspace, raw)
-  if (path.isAbsolute(raw) || path.relative(workspace, absolute).startsWith('..')) {
+  if (path.isAbsolute(raw) || !inside(workspace, absolute)) {
     p.problems.push(
       `'${INPUT.vendorReviewFile}' must be a path inside GITHUB_WORKSPACE (got '${raw}')`,
     )
@@ -130,6 +133,19 @@ function readFile(p: Parser, workspace: string): string {
     )
   } else if (!existsSync(absolute)) {
     p.problems.push(`'${INPUT.vendorReviewFile}' names a file that does not exist: ${raw}`)
+  } else if (!inside(realpathSync(workspace), realpathSync(absolute))) {
+    p.problems.push(`'${INPUT.vendorReviewFile}' links outside GITHUB_WORKSPACE: ${raw}`)
   }
   return absolute
+}
+
+/** Whether `target` lies inside `root` (a file named '..x' inside it counts). */
+function inside(root: string, target: string): boolean {
+  const relative = path.relative(root, target)
+  return (
+    relative !== '' &&
+    relative !== '..' &&
+    !relative.startsWith(`..${path.sep}`) &&
+    !path.isAbsolute(relative)
+  )
 }

@@ -109,6 +109,6 @@ describe('dry run', () => {
     })
     expect(result.code).toBe(0)
     expect(result.summary).toContain('Records a real run would remove (1)')
-    expect(result.summary).toContain('`rec-0003`')
+    expect(result.summary).toContain('<code>rec-0003</code>')
   })
 })

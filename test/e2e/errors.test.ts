@@ -23,7 +23,11 @@ beforeEach(() => {
 describe('Drata error statuses become messages that say what to do', () => {
   const cases: Array<[string, string, string[]]> = [
     ['wrong-key', '401', ['did not accept the API key (401', "'region' (us)"]],
-    ['key-no-plan', '402', ['does not include Custom Connections and Tests (402)', 'CSM']],
+    [
+      'key-no-plan',
+      '402',
+      ['does not include Custom Connections and Tests needed to', '(402)', 'CSM'],
+    ],
     ['key-no-terms', '412', ['terms and conditions have not been accepted (412)']],
     [
       'key-read-only',

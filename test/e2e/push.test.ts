@@ -87,7 +87,7 @@ describe('append (default mode)', () => {
     expect(ids()).toEqual(['new', 'no-date', 'recent'])
     expect(first.outputs['records-removed']).toBe('1')
     expect(first.summary).toContain('Records removed (1)')
-    expect(first.summary).toContain('`stale`')
+    expect(first.summary).toContain('<code>stale</code>')
 
     // Carrying re-uploads 'recent' (Drata resets its dates), yet its own collectedAt still
     // counts: 25 more days on, a later run drops it.

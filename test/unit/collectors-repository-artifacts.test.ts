@@ -122,10 +122,6 @@ describe('repository collector', () => {
     expect(record.protection).toMatchObject({ requiredReviews: true, adminsEnforced: null })
   })
 
-  // BUG (src/evidence/repository.ts): GitHub aggregates rules of the same type from several
-  // rulesets and the most restrictive applies, but rule('pull_request') reads only the first,
-  // so an organization ruleset asking for 2 approvals and stale-review dismissal is not seen
-  // when a repository ruleset asking for less comes first.
   it('takes the strictest of several pull_request rules', async () => {
     fake().state.branchProtection = {}
     const rules = fake().state.branchRules.main ?? []

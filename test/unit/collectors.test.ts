@@ -378,9 +378,6 @@ describe('githubClient', () => {
     expect(logs).toHaveLength(3)
   })
 
-  // BUG (src/evidence/collector.ts readGithub): every 403 is blamed on a missing permission, so
-  // a rate limit that outlasted the retries tells the user to grant 'contents: read', which
-  // the token already has; it should say to wait and re-run.
   it('does not blame a missing permission for a rate limit', async () => {
     const path = `${REPO_PATH}/commits/${SHA.main}`
     fake().fail({ path, status: 403, secondaryRateLimit: true, retryAfter: '1', times: 4 })
