@@ -54,6 +54,11 @@ const event = {
 const inputs = sandboxInputs(sandbox.url, {
   // The API collectors need GitHub; this demo has only the local git state.
   collect: 'commit,workflow-run',
+  // An asset for this "deployment" and the audit events Drata recorded for the run.
+  asset: 'upsert',
+  environment: 'sandbox',
+  'asset-owner-id': '1',
+  'audit-events': 'true',
   records: JSON.stringify([{ id: 'control-cc8.1', control: 'CC8.1', status: 'evidence attached' }]),
 })
 
@@ -76,6 +81,15 @@ console.log(
 )
 for (const record of state?.records ?? [])
   console.log(`  ${record.id}  session=${record.sessionId}  updated=${record.updatedAt}`)
+for (const asset of sandbox.assets()) {
+  console.log(`asset ${asset.id}: ${asset.name} (externalId ${asset.externalId})`)
+}
+console.log(
+  `audit events: ${sandbox
+    .events()
+    .map((e) => e.type)
+    .join(', ')}`,
+)
 await sandbox.close()
 console.log(
   `\nMain step exited ${main.code}${main.code === 0 ? ': the session was completed in the sandbox.' : '.'}`,
