@@ -27,19 +27,20 @@ export async function afterPush(
   logger: Logger,
 ): Promise<FollowUp> {
   const result: FollowUp = {}
-  try {
-    if (settings.asset) {
+  const errors: string[] = []
+  if (settings.asset) {
+    const asset = settings.asset
+    try {
       result.asset = parts
-        ? await syncAsset(parts.assets, settings.asset, settings.dryRun, logger)
-        : {
-            action: 'none',
-            id: null,
-            name: settings.asset.name,
-            externalId: settings.asset.externalId,
-          }
+        ? await syncAsset(parts.assets, asset, settings.dryRun, logger)
+        : { action: 'none', id: null, name: asset.name, externalId: asset.externalId }
+    } catch (error) {
+      errors.push(`Asset: ${(error as Error).message}`)
     }
-    if (settings.vendorReview) {
-      const review = settings.vendorReview
+  }
+  if (settings.vendorReview) {
+    const review = settings.vendorReview
+    try {
       result.review = parts
         ? await openReview(parts.vendors, review, settings.dryRun, logger, started)
         : {
@@ -49,10 +50,11 @@ export async function afterPush(
             title: review.title,
             withFile: Boolean(review.file),
           }
+    } catch (error) {
+      errors.push(`Vendor security review: ${(error as Error).message}`)
     }
-  } catch (error) {
-    result.error = (error as Error).message
   }
+  if (errors.length > 0) result.error = errors.join(' ')
   if (settings.auditEvents && parts && !settings.dryRun) {
     try {
       const otherWrites =

@@ -1,4 +1,5 @@
 import * as core from '@actions/core'
+import type { Logger } from './drata/client.js'
 import { buildApi } from './drata/factory.js'
 import { afterPush } from './follow-up.js'
 import { realSleep } from './drata/pacer.js'
@@ -18,10 +19,11 @@ export async function run(
   settings: Settings,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
+  logger: Logger = core,
 ): Promise<RunReport> {
   const started = Date.now()
   const { records, collectors } = await core.group('Collect evidence', () =>
-    gatherEvidence(settings, env, new Date(started), core),
+    gatherEvidence(settings, env, new Date(started), logger),
   )
   core.info(`${records.length} records gathered`)
   const sleep = (ms: number) => realSleep(ms, signal)
@@ -30,7 +32,7 @@ export async function run(
     ? buildApi({
         ...settings,
         timeoutMs: settings.requestTimeoutMs,
-        logger: core,
+        logger,
         ref: connectionId && resourceId ? { connectionId, resourceId } : undefined,
         signal,
       })
@@ -49,9 +51,9 @@ export async function run(
           api: parts?.api,
           cleanupApi: parts?.cleanupApi,
           stats: parts?.client.stats ?? { requests: 0, retries: 0 },
-          logger: core,
+          logger,
           session: {
-            logger: core,
+            logger,
             sleep,
             now: Date.now,
             memory,
@@ -68,7 +70,7 @@ export async function run(
     const followUp =
       wanted && !outcome.error
         ? await core.group('Asset, vendor review and audit events', () =>
-            afterPush(settings, parts, new Date(started), core),
+            afterPush(settings, parts, new Date(started), logger),
           )
         : {}
     const stats = parts?.client.stats ?? { requests: 0, retries: 0 }
@@ -110,7 +112,13 @@ export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> 
   try {
     settings = readSettings(read, env)
     for (const warning of settings.warnings) core.warning(warning)
-    report = await run(settings, env, controller.signal)
+    // Messages built from Drata's or GitHub's answers pass through this before the log.
+    const logger: Logger = {
+      info: (m) => core.info(clean(m)),
+      warning: (m) => core.warning(clean(m)),
+      debug: (m) => core.debug(clean(m)),
+    }
+    report = await run(settings, env, controller.signal, logger)
     fatal = false
   } catch (error) {
     const outcome = emptyOutcome(settings?.mode ?? 'append', settings?.dryRun ?? false)

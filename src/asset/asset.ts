@@ -1,7 +1,10 @@
 import type { Logger } from '../drata/client.js'
 import { ApiError } from '../drata/errors.js'
+import { realSleep } from '../drata/pacer.js'
 import type { AssetCreate, AssetsApi, DrataAsset } from '../drata/assets.js'
 import type { AssetSettings } from './settings.js'
+
+const LOOKUP_DELAY_MS = 1000
 
 export type AssetAction = 'created' | 'updated' | 'unchanged' | 'removed' | 'none'
 
@@ -64,7 +67,7 @@ async function findOne(
   settings: AssetSettings,
   logger: Logger,
 ): Promise<DrataAsset | undefined> {
-  const found = await api.findByExternalId(settings.externalId, settings.assetType)
+  const found = await api.findByExternalId(settings.externalId, settings.externalOwnerId)
   if (found.length > 1) {
     logger.warning(
       `${found.length} Drata assets have externalId '${settings.externalId}' (ids ${found.map((a) => a.id).join(', ')}); using the oldest, ${found[0]?.id}`,
@@ -89,6 +92,8 @@ async function createOnce(
     } catch (error) {
       const ambiguous = error instanceof ApiError && (error.status === 0 || error.status >= 500)
       if (!ambiguous || attempt >= 2) throw error
+      // Give a create still being processed a moment to show up in the list.
+      await realSleep(LOOKUP_DELAY_MS)
       const found = await findOne(api, settings, logger)
       if (found) {
         logger.info(`The create of asset '${body.name}' had been applied (id ${found.id})`)

@@ -55,6 +55,24 @@ export function readAssetSettings(p: Parser, run: () => RunContext): AssetSettin
   const where = environment || refName
   const slug = `${ctx.owner}/${ctx.repo}`
   const runUrl = `${ctx.serverUrl}/${slug}/actions/runs/${ctx.runId}`
+  // Deleting is unrecoverable: remove only an asset named outright, never one guessed from the
+  // ref (on a branch deletion GITHUB_REF is the default branch).
+  if (
+    action === 'remove' &&
+    !p.read(INPUT.environment) &&
+    !deployment &&
+    !p.read(INPUT.assetExternalId)
+  ) {
+    p.problems.push(
+      `'${INPUT.asset}: remove' needs '${INPUT.environment}' or '${INPUT.assetExternalId}' to say which asset to delete`,
+    )
+  }
+  const externalId = p.read(INPUT.assetExternalId) || `github:${slug}:${where}`
+  if (externalId.length > ASSET_TEXT_MAX) {
+    p.problems.push(
+      `'${INPUT.assetExternalId}' must be at most ${ASSET_TEXT_MAX} characters (got ${externalId.length})`,
+    )
+  }
   const ownerId = p.positiveInt(
     INPUT.assetOwnerId,
     action === 'upsert'
@@ -74,7 +92,7 @@ export function readAssetSettings(p: Parser, run: () => RunContext): AssetSettin
     assetType: p.oneOf(INPUT.assetType, ASSET_TYPES, 'VIRTUAL', (s) => s.toUpperCase()),
     classTypes: p.list(INPUT.assetClassTypes, ASSET_CLASS_TYPES, ['SOFTWARE']),
     ownerId,
-    externalId: p.read(INPUT.assetExternalId) || `github:${slug}:${where}`,
+    externalId,
     externalOwnerId: p.read(INPUT.assetExternalOwnerId) || `github:${slug}`,
   }
 }

@@ -1,7 +1,7 @@
 import type { Logger } from '../drata/client.js'
 import type { DrataEvent, EventsApi } from '../drata/events.js'
 
-/** Most events detailed in the summary. */
+/** Most events listed per query (the push's connection, and those without one). */
 export const MAX_EVENTS = 50
 
 /**
@@ -24,7 +24,7 @@ export async function runEvents(
   ]
   for (const set of sets) for (const event of set) listed.set(event.id, event)
   const detailed: DrataEvent[] = []
-  for (const event of [...listed.values()].slice(0, MAX_EVENTS))
+  for (const event of [...listed.values()].slice(0, 2 * MAX_EVENTS))
     detailed.push(await api.get(event.id))
   logger.info(`${detailed.length} Drata audit events for this run`)
   return detailed.sort((a, b) => a.createdAt.localeCompare(b.createdAt))

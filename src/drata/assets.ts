@@ -13,6 +13,7 @@ export interface DrataAsset {
   owner?: { id: number } | null
   externalId?: string | null
   externalOwnerId?: string | null
+  removedAt?: string | null
   createdAt: string
 }
 
@@ -35,21 +36,24 @@ export type AssetModify = Omit<AssetCreate, 'externalId' | 'externalOwnerId'>
 export class AssetsApi {
   constructor(private readonly client: DrataClient) {}
 
-  /** Every asset of a type whose externalId matches (the list cannot filter by it). */
-  async findByExternalId(externalId: string, assetType: string): Promise<DrataAsset[]> {
+  /**
+   * Every asset, of either type, not marked removed, whose externalId and externalOwnerId both
+   * match: the list cannot filter by them, and a changed asset-type must find the same asset.
+   */
+  async findByExternalId(externalId: string, externalOwnerId: string): Promise<DrataAsset[]> {
     const found: DrataAsset[] = []
     // The owner and class types come only when expanded; both are compared before an update.
-    const query = {
-      assetType,
-      'expand[]': ['assetClassTypes', 'owner'],
-      sort: 'createdAt',
-      sortDir: 'ASC',
-    }
+    const query = { 'expand[]': ['assetClassTypes', 'owner'], sort: 'createdAt', sortDir: 'ASC' }
     for await (const page of pages<DrataAsset>(this.client, '/assets', query, {
       what: 'list assets',
       permission: 'assets-get',
     })) {
-      found.push(...page.filter((a) => a.externalId === externalId))
+      found.push(
+        ...page.filter(
+          (a) =>
+            a.externalId === externalId && a.externalOwnerId === externalOwnerId && !a.removedAt,
+        ),
+      )
     }
     return found
   }

@@ -19,7 +19,15 @@ export const collectCommit: Collector = async (input) => {
   const slug = repoSlug(run)
   if (!run.sha) throw new CollectorError('needs GITHUB_SHA, which is not set')
   const head = findHeadCommit(run.event, run.sha)
-  const api = input.github ? await fromApi(input, run.sha) : undefined
+  // The API is optional here: when it cannot be read, the payload still says what was built
+  // and verification stays unknown, with the reason.
+  let apiError: string | null = null
+  const api = input.github
+    ? await fromApi(input, run.sha).catch((error: unknown) => {
+        apiError = (error as Error).message
+        return undefined
+      })
+    : undefined
   const message = api?.message ?? (typeof head?.message === 'string' ? head.message : undefined)
   return [
     stamp('commit', input, {
@@ -35,7 +43,7 @@ export const collectCommit: Collector = async (input) => {
         api?.committer?.date ?? (typeof head?.timestamp === 'string' ? head.timestamp : null),
       // null when the API was not asked (no github-token): unknown, not unverified.
       verified: api?.verified ?? null,
-      verificationReason: api?.reason ?? null,
+      verificationReason: api?.reason ?? apiError,
     }),
   ]
 }

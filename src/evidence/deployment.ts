@@ -31,14 +31,18 @@ export const collectDeployment: Collector = async (input) => {
     }),
   )
   // Environment approvals belong to the workflow run that deployed, which the statuses' log
-  // URLs name; this run (a deployment event) is usually another one. They need 'actions: read'
-  // and are extra evidence, so a token without it records null.
-  const deployRun = deployingRun(statuses) ?? run.runId
+  // URLs name; this run (a deployment event) is usually another one, so without such a link
+  // they are unknown (null). They need 'actions: read' and are extra evidence, so a token
+  // without it records null too. Only approvals of this deployment's environment count.
+  const deployRun = deployingRun(statuses)
   const approvals = deployRun
     ? await readGithubIfVisible(() =>
         github.rest.actions.getReviewsForRun({ ...repo, run_id: Number(deployRun) }),
       )
     : undefined
+  const forEnvironment = approvals?.data.filter((a) =>
+    a.environments.some((e) => e.name === data.environment),
+  )
   const history = [...statuses].reverse() // the API lists newest first
   const latest = statuses[0]
   return [
@@ -65,7 +69,7 @@ export const collectDeployment: Collector = async (input) => {
       })),
       deployRunId: deployRun ? Number(deployRun) : null,
       approvals:
-        approvals?.data.map((a) => ({
+        forEnvironment?.map((a) => ({
           environments: a.environments.map((e) => e.name ?? null),
           state: a.state,
           user: a.user.login,

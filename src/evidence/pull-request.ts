@@ -3,6 +3,7 @@ import {
   type CollectorInput,
   needGithub,
   readGithub,
+  readGithubIfVisible,
   repoSlug,
   stamp,
 } from './collector.js'
@@ -37,9 +38,13 @@ export const collectPullRequests: Collector = async (input) => {
     const author = pr.user?.login ?? null
     const decisions = latestDecisions(reviews)
     const approvers = [...decisions]
-      .filter(([, state]) => state === 'APPROVED')
+      .filter(([, d]) => d.state === 'APPROVED')
       .map(([login]) => login)
-    const changesRequested = [...decisions.values()].includes('CHANGES_REQUESTED')
+    const changesRequested = [...decisions.values()].some((d) => d.state === 'CHANGES_REQUESTED')
+    // An approval of an earlier commit does not cover what was pushed after it.
+    const approvedOnHead = [...decisions].some(
+      ([login, d]) => d.state === 'APPROVED' && d.commitId === pr.head.sha && login !== author,
+    )
     records.push(
       stamp('pull-request', input, {
         id: `pr:${repoSlug(run)}#${number}`,
@@ -66,9 +71,12 @@ export const collectPullRequests: Collector = async (input) => {
         approvers,
         approved: approvers.length > 0 && !changesRequested,
         approvedByNonAuthor: !changesRequested && approvers.some((login) => login !== author),
+        approvedByNonAuthorOnHead: !changesRequested && approvedOnHead,
         requiredChecks: required,
         requiredChecksPassed:
-          required.length === 0 ? null : required.every((c) => c.conclusion === 'success'),
+          required.length === 0 || required.some((c) => c.status === 'unknown')
+            ? null
+            : required.every((c) => c.conclusion === 'success'),
       }),
     )
   }
@@ -91,20 +99,28 @@ async function prNumbers(input: CollectorInput): Promise<number[]> {
         per_page: 100,
       }),
   )
-  // On a push, only PRs merged as this very commit brought it; open PRs merely contain it.
-  const merged = prs.filter((p) => p.merge_commit_sha === run.sha)
-  return (merged.length > 0 ? merged : prs.filter((p) => p.merged_at)).map((p) => p.number)
+  // On a push, only PRs merged into the pushed branch brought the commit (a fast-forward of
+  // the same commit to another branch did not); open PRs merely contain it.
+  const branch = run.ref.startsWith('refs/heads/') ? run.ref.slice('refs/heads/'.length) : undefined
+  const intoBranch = prs.filter((p) => p.merged_at && (!branch || p.base.ref === branch))
+  const asThisCommit = intoBranch.filter((p) => p.merge_commit_sha === run.sha)
+  return (asThisCommit.length > 0 ? asThisCommit : intoBranch).map((p) => p.number)
 }
 
 /** Each reviewer's latest decisive review (comments neither approve nor block). */
 function latestDecisions(
-  reviews: ReadonlyArray<{ user?: { login: string } | null; state: string }>,
-): Map<string, string> {
-  const decisions = new Map<string, string>()
+  reviews: ReadonlyArray<{
+    user?: { login: string } | null
+    state: string
+    commit_id?: string | null
+  }>,
+): Map<string, { state: string; commitId: string | null }> {
+  const decisions = new Map<string, { state: string; commitId: string | null }>()
   for (const review of reviews) {
     const login = review.user?.login
     if (!login || review.state === 'COMMENTED' || review.state === 'PENDING') continue
-    decisions.set(login, review.state) // the API lists reviews oldest first
+    // The API lists reviews oldest first, so the last one seen decides.
+    decisions.set(login, { state: review.state, commitId: review.commit_id ?? null })
   }
   return decisions
 }
@@ -125,11 +141,26 @@ async function requiredChecks(input: CollectorInput, branch: string, headSha: st
   const runs = await readGithub(`the check runs of ${headSha}`, 'checks: read', () =>
     github.paginate(github.rest.checks.listForRef, { ...repo, ref: headSha, per_page: 100 }),
   )
+  // Some CI systems report through commit statuses instead of check runs.
+  const combined = await readGithubIfVisible(() =>
+    github.rest.repos.getCombinedStatusForRef({ ...repo, ref: headSha, per_page: 100 }),
+  )
   return [...new Set(names)].map((name) => {
     // Newest run of that name decides (re-runs replace earlier results).
     const run = runs
       .filter((r) => r.name === name)
       .sort((a, b) => String(b.started_at).localeCompare(String(a.started_at)))[0]
-    return { name, status: run?.status ?? 'missing', conclusion: run?.conclusion ?? null }
+    if (run) return { name, status: run.status, conclusion: run.conclusion ?? null }
+    const status = combined?.data.statuses.find((s) => s.context === name)
+    if (status) {
+      const done = status.state !== 'pending'
+      return {
+        name,
+        status: done ? 'completed' : 'pending',
+        conclusion: done ? status.state : null,
+      }
+    }
+    // Not found: missing if statuses were readable, otherwise unknown.
+    return { name, status: combined ? 'missing' : 'unknown', conclusion: null }
   })
 }

@@ -39,6 +39,10 @@ export const collectRepository: Collector = async (input) => {
         ).map((c) => c.context)
       : [],
   )
+  // Rulesets are always readable; classic protection often is not. A setting neither turns on
+  // is false only when classic protection was seen (present or absent), else unknown (null).
+  const seen = classic.state !== 'not visible'
+  const on = (value: boolean): boolean | null => (value ? true : seen ? false : null)
   const security = data.security_and_analysis
   const alerts = await readGithubIfVisible(() => github.rest.repos.checkVulnerabilityAlerts(repo))
   return [
@@ -49,26 +53,33 @@ export const collectRepository: Collector = async (input) => {
       archived: data.archived,
       defaultBranch: branch,
       protection: {
-        requiredReviews: Boolean(rule('pull_request') || reviews),
-        requiredApprovingReviewCount: maxOf(
-          ...reviewRules.map((p) => p.required_approving_review_count),
-          reviews?.required_approving_review_count,
-        ),
-        dismissStaleReviews:
+        requiredReviews: on(Boolean(rule('pull_request') || reviews)),
+        requiredApprovingReviewCount:
+          maxOf(
+            ...reviewRules.map((p) => p.required_approving_review_count),
+            reviews?.required_approving_review_count,
+          ) ?? (seen ? 0 : null),
+        dismissStaleReviews: on(
           anyReview('dismiss_stale_reviews_on_push') || Boolean(reviews?.dismiss_stale_reviews),
-        requireCodeOwnerReview:
+        ),
+        requireCodeOwnerReview: on(
           anyReview('require_code_owner_review') || Boolean(reviews?.require_code_owner_reviews),
+        ),
         requiredChecks: [
           ...new Set([...checks, ...(classic.data?.required_status_checks?.contexts ?? [])]),
         ],
-        signedCommitsRequired: Boolean(
-          rule('required_signatures') || classic.data?.required_signatures?.enabled,
+        // False when classic protection was not visible: the list may miss its checks.
+        requiredChecksComplete: seen,
+        signedCommitsRequired: on(
+          Boolean(rule('required_signatures') || classic.data?.required_signatures?.enabled),
         ),
-        forcePushBlocked: Boolean(
-          rule('non_fast_forward') || (classic.data && !classic.data.allow_force_pushes?.enabled),
+        forcePushBlocked: on(
+          Boolean(
+            rule('non_fast_forward') || (classic.data && !classic.data.allow_force_pushes?.enabled),
+          ),
         ),
-        deletionBlocked: Boolean(
-          rule('deletion') || (classic.data && !classic.data.allow_deletions?.enabled),
+        deletionBlocked: on(
+          Boolean(rule('deletion') || (classic.data && !classic.data.allow_deletions?.enabled)),
         ),
         // Rulesets' bypass lists are not readable here; classic protection says it outright.
         adminsEnforced: classic.data?.enforce_admins?.enabled ?? null,

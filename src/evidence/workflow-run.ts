@@ -1,10 +1,30 @@
-import { type Collector, CollectorError, repoSlug, stamp } from './collector.js'
+import {
+  type Collector,
+  CollectorError,
+  readGithubIfVisible,
+  repoSlug,
+  stamp,
+} from './collector.js'
 
-/** The workflow run this step belongs to, from the runner's environment. */
-export const collectWorkflowRun: Collector = (input) => {
+/**
+ * The workflow run this step belongs to, from the runner's environment; when the token can
+ * read the run ('actions: read'), also when this attempt started.
+ */
+export const collectWorkflowRun: Collector = async (input) => {
   const { run } = input
   const slug = repoSlug(run)
   if (!run.runId) throw new CollectorError('needs GITHUB_RUN_ID, which is not set')
+  const github = input.github
+  const attempt = github
+    ? await readGithubIfVisible(() =>
+        github.rest.actions.getWorkflowRunAttempt({
+          owner: run.owner,
+          repo: run.repo,
+          run_id: Number(run.runId),
+          attempt_number: Number(run.runAttempt),
+        }),
+      ).catch(() => undefined) // extra detail only: never fails the collector
+    : undefined
   return [
     stamp('workflow-run', input, {
       id: `run:${slug}/${run.runId}/${run.runAttempt}`,
@@ -22,8 +42,8 @@ export const collectWorkflowRun: Collector = (input) => {
       runUrl: `${run.serverUrl}/${slug}/actions/runs/${run.runId}/attempts/${run.runAttempt}`,
       runnerOs: run.runnerOs || null,
       runnerArch: run.runnerArch || null,
-      // The environment does not say when the run started (the API does); this is when this
-      // step observed the run.
+      // null when the run could not be read; observedAt is when this step saw the run.
+      startedAt: attempt?.data.run_started_at ?? null,
       observedAt: input.now.toISOString(),
     }),
   ]

@@ -87,13 +87,7 @@ export function readVendorReviewSettings(
     vendorId,
     type: p.oneOf(INPUT.vendorReviewType, REVIEW_TYPES, 'SECURITY', upper),
     status: p.oneOf(INPUT.vendorReviewStatus, REVIEW_STATUSES, 'NOT_YET_STARTED', upper),
-    title:
-      title ||
-      p.text(
-        INPUT.vendorReviewTitle,
-        `Security review requested by ${ctx.workflow} run ${ctx.runId}`,
-        191,
-      ),
+    title: title || defaultTitle(ctx),
     deadline: readDeadline(p, now),
     requesterId: p.positiveInt(INPUT.vendorReviewRequesterId),
     note,
@@ -148,4 +142,16 @@ function inside(root: string, target: string): boolean {
     !relative.startsWith(`..${path.sep}`) &&
     !path.isAbsolute(relative)
   )
+}
+
+/**
+ * `Security review requested by <workflow> run <run id>`, shortening the workflow name rather
+ * than the run id when it is too long: the run id is what lets a re-run find its review.
+ */
+function defaultTitle(ctx: RunContext): string {
+  const tail = ` run ${ctx.runId}`
+  const head = 'Security review requested by '
+  const room = 191 - head.length - tail.length
+  const workflow = ctx.workflow.length > room ? `${ctx.workflow.slice(0, room - 1)}…` : ctx.workflow
+  return `${head}${workflow}${tail}`
 }
