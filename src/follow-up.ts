@@ -55,6 +55,9 @@ export async function afterPush(
     }
   }
   if (errors.length > 0) result.error = errors.join(' ')
+  if (settings.auditEvents && settings.dryRun) {
+    logger.info('audit-events: a dry run writes nothing, so there are no events to list')
+  }
   if (settings.auditEvents && parts && !settings.dryRun) {
     try {
       const otherWrites =

@@ -154,6 +154,46 @@ describe('collect: auto chooses collectors by event and pushes their records', (
   })
 })
 
+describe('what the token cannot see is unknown, not off', () => {
+  it('repository: no rulesets and classic protection hidden from GITHUB_TOKEN → null protections', async () => {
+    const saved = github.state.branchRules
+    github.state.branchRules = {}
+    github.fail({ path: /\/branches\/main\/protection$/, status: 403 })
+    try {
+      const result = await runFor('schedule')
+      expect(result.code).toBe(0)
+      expect(active().get('repo:acme/shop')).toMatchObject({
+        classicProtection: 'not visible',
+        protection: {
+          requiredReviews: null,
+          requiredApprovingReviewCount: null,
+          signedCommitsRequired: null,
+          forcePushBlocked: null,
+          deletionBlocked: null,
+          adminsEnforced: null,
+          requiredChecksComplete: false,
+        },
+      })
+    } finally {
+      github.state.branchRules = saved
+    }
+  })
+
+  it('deployment: approvals are those of the deploying run for this environment', async () => {
+    const result = await runFor('deployment_status')
+    expect(result.code).toBe(0)
+    const record = active().get(`deployment:acme/shop/${IDS.deployment}`)
+    expect(record).toMatchObject({ deployRunId: IDS.deployRun })
+    const approvals = record?.approvals as Array<{
+      environments: string[]
+      state: string
+      user: string
+    }>
+    expect(approvals.length).toBeGreaterThan(0)
+    for (const a of approvals) expect(a.environments).toContain('production')
+  })
+})
+
 describe('artifacts', () => {
   it('records each built file with its size and SHA-256', async () => {
     const content = 'binary-ish content\n'

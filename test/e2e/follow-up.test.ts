@@ -73,6 +73,15 @@ describe('asset per deployment', () => {
     )
   })
 
+  it('remove without environment or external id is refused before any request', async () => {
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { asset: 'remove', collect: 'none' }),
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain("'asset: remove' needs 'environment' or 'asset-external-id'")
+    expect(sandbox.requests).toHaveLength(0)
+  })
+
   it('upsert without an owner is a clear error before any request', async () => {
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, { asset: 'upsert', records: '{"id":"a"}' }),
@@ -161,6 +170,25 @@ describe('vendor security review', () => {
     expect(sandbox.vendorReviews(11)).toHaveLength(1)
     expect(again.outputs['vendor-review-id']).toBe(String(review.id))
     expect(again.summary).toContain('reused')
+  })
+
+  it('another run (another run id) opens its own review', async () => {
+    const inputs = sandboxInputs(sandbox.url, { 'vendor-id': '11', collect: 'none' })
+    expect((await runAction({ inputs })).code).toBe(0)
+    const next = await runAction({
+      inputs: { ...inputs, 'session-id': 'next' },
+      env: { GITHUB_RUN_ID: '9002' },
+    })
+    expect(next.code).toBe(0)
+    expect(
+      sandbox
+        .vendorReviews(11)
+        .map((r) => r.title)
+        .sort(),
+    ).toEqual([
+      'Security review requested by Release run 9001',
+      'Security review requested by Release run 9002',
+    ])
   })
 
   it('attaches a file as multipart form data', async () => {
