@@ -76,4 +76,77 @@ describe('syncAsset against the Drata sandbox', () => {
     expect(await sync()).toMatchObject({ action: 'unchanged', id: first.id })
     expect(writes()).toEqual(['POST /assets'])
   })
+
+  it('finds the asset created as PHYSICAL after asset-type changed to VIRTUAL, and updates it', async () => {
+    const first = await sync({ assetType: 'PHYSICAL' })
+    expect(await sync()).toMatchObject({ action: 'updated', id: first.id })
+    expect(writes()).toEqual(['POST /assets', `PUT /assets/${first.id}`])
+    expect(sandbox.assets()).toEqual([expect.objectContaining({ assetType: 'VIRTUAL' })])
+  })
+
+  it('creates a new asset rather than reuse one marked removed', async () => {
+    const removed = sandbox.seedAsset({
+      ...seedOf(SETTINGS),
+      removedAt: '2030-01-01T00:00:00.000Z',
+    })
+    const created = await sync()
+    expect(created).toMatchObject({ action: 'created' })
+    expect(created.id).not.toBe(removed.id)
+    expect(writes()).toEqual(['POST /assets'])
+  })
+
+  it("does not touch another repository's asset with the same externalId", async () => {
+    const other = sandbox.seedAsset({ ...seedOf(SETTINGS), externalOwnerId: 'github:acme/other' })
+    expect(await sync({ action: 'remove' })).toMatchObject({ action: 'none', id: null })
+    const created = await sync()
+    expect(created.id).not.toBe(other.id)
+    expect(writes()).toEqual(['POST /assets'])
+  })
+})
+
+/** A sandbox seed with the fields of these settings. */
+function seedOf(settings: AssetSettings) {
+  return {
+    name: settings.name,
+    ownerId: settings.ownerId ?? 2,
+    description: settings.description,
+    notes: settings.notes,
+    assetType: settings.assetType,
+    assetClassTypes: settings.classTypes,
+    externalId: settings.externalId,
+    externalOwnerId: settings.externalOwnerId,
+  }
+}
+
+describe('AssetsApi.findByExternalId against the Drata sandbox', () => {
+  it('finds the assets of either type with both keys, oldest first, skipping removed ones', async () => {
+    const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second))
+    const base = seedOf(SETTINGS)
+    const physical = sandbox.seedAsset({ ...base, assetType: 'PHYSICAL', createdAt: at(2) })
+    const virtual = sandbox.seedAsset({ ...base, createdAt: at(1) })
+    sandbox.seedAsset({ ...base, removedAt: '2030-01-03T00:00:00.000Z', createdAt: at(0) })
+    sandbox.seedAsset({ ...base, externalOwnerId: 'github:acme/other', createdAt: at(3) })
+    sandbox.seedAsset({ ...base, externalId: 'github:acme/shop:staging', createdAt: at(4) })
+    sandbox.seedAsset({ ...base, externalOwnerId: null, createdAt: at(5) })
+    const found = await parts.assets.findByExternalId(SETTINGS.externalId, SETTINGS.externalOwnerId)
+    expect(found.map((a) => a.id)).toEqual([virtual.id, physical.id])
+    expect(found.map((a) => a.assetType)).toEqual(['VIRTUAL', 'PHYSICAL'])
+    // Expanded for the comparison before an update.
+    expect(found[0]).toMatchObject({ owner: { id: 2 }, assetClassTypes: expect.any(Array) })
+  })
+
+  it('lists every asset, without an assetType filter', async () => {
+    await parts.assets.findByExternalId(SETTINGS.externalId, SETTINGS.externalOwnerId)
+    const lists = sandbox.requests.filter((r) => r.method === 'GET' && r.path === '/assets')
+    expect(lists).toHaveLength(1)
+    expect(lists[0]?.query).not.toHaveProperty('assetType')
+    expect(lists[0]?.query).toMatchObject({ sort: 'createdAt', sortDir: 'ASC' })
+  })
+
+  it('finds nothing when the only match is marked removed', async () => {
+    sandbox.seedAsset({ ...seedOf(SETTINGS), removedAt: '2030-01-03T00:00:00.000Z' })
+    expect(
+      await parts.assets.findByExternalId(SETTINGS.externalId, SETTINGS.externalOwnerId),
+    ).toEqual([])
+  })
 })

@@ -20,26 +20,33 @@ const SETTINGS: AssetSettings = {
 }
 
 type Call =
-  | { op: 'find'; externalId: string; assetType: string }
+  | { op: 'find'; externalId: string; externalOwnerId: string }
   | { op: 'create'; body: AssetCreate }
   | { op: 'update'; id: number; body: AssetModify }
   | { op: 'remove'; id: number }
 
-/** Drata's assets as a list in memory; `failCreate` makes the next creates throw. */
+/**
+ * Drata's assets as a list in memory, found the way AssetsApi finds them (externalId and
+ * externalOwnerId, any type, not removed); `failCreate` makes the next creates throw.
+ */
 class FakeAssets {
   readonly calls: Call[] = []
+  /** When each call came (Date.now()), by the index of the call. */
+  readonly times: number[] = []
   readonly assets: DrataAsset[] = []
   /** Errors the next creates throw, in order; `applied` ones are created all the same. */
   failCreate: Array<{ error: Error; applied: boolean }> = []
   private nextId = 100
 
-  async findByExternalId(externalId: string, assetType: string): Promise<DrataAsset[]> {
-    this.calls.push({ op: 'find', externalId, assetType })
-    return this.assets.filter((a) => a.externalId === externalId && a.assetType === assetType)
+  async findByExternalId(externalId: string, externalOwnerId: string): Promise<DrataAsset[]> {
+    this.record({ op: 'find', externalId, externalOwnerId })
+    return this.assets.filter(
+      (a) => a.externalId === externalId && a.externalOwnerId === externalOwnerId && !a.removedAt,
+    )
   }
 
   async create(body: AssetCreate): Promise<DrataAsset> {
-    this.calls.push({ op: 'create', body })
+    this.record({ op: 'create', body })
     const failure = this.failCreate.shift()
     if (failure && !failure.applied) throw failure.error
     const asset = this.add({
@@ -57,14 +64,14 @@ class FakeAssets {
   }
 
   async update(id: number, body: AssetModify): Promise<DrataAsset> {
-    this.calls.push({ op: 'update', id, body })
+    this.record({ op: 'update', id, body })
     const asset = this.assets.find((a) => a.id === id)
     if (!asset) throw new ApiError('not found', 404, false)
     return asset
   }
 
   async remove(id: number): Promise<void> {
-    this.calls.push({ op: 'remove', id })
+    this.record({ op: 'remove', id })
   }
 
   /** Adds an asset as Drata would hold it; the fields default to SETTINGS. */
@@ -84,6 +91,11 @@ class FakeAssets {
     }
     this.assets.push(asset)
     return asset
+  }
+
+  private record(call: Call): void {
+    this.calls.push(call)
+    this.times.push(Date.now())
   }
 
   /** The writes sent, without the look-ups. */
@@ -120,7 +132,7 @@ describe('syncAsset upsert', () => {
     expect(fake.calls[0]).toEqual({
       op: 'find',
       externalId: 'github:acme/shop:production',
-      assetType: 'VIRTUAL',
+      externalOwnerId: 'github:acme/shop',
     })
     expect(fake.writes()).toEqual([
       {
@@ -206,6 +218,26 @@ describe('syncAsset upsert', () => {
     )
   })
 
+  it('looks the asset up by externalId and externalOwnerId, not by asset type', async () => {
+    const fake = new FakeAssets()
+    const existing = fake.add({ externalOwnerId: 'acme' })
+    const { outcome } = await sync(fake, { externalOwnerId: 'acme' })
+    expect(outcome).toMatchObject({ action: 'unchanged', id: existing.id })
+    expect(fake.calls).toEqual([
+      { op: 'find', externalId: SETTINGS.externalId, externalOwnerId: 'acme' },
+    ])
+  })
+
+  it('updates the asset found of the other type when asset-type changed', async () => {
+    const fake = new FakeAssets()
+    const existing = fake.add({ assetType: 'PHYSICAL' })
+    const { outcome } = await sync(fake)
+    expect(outcome).toMatchObject({ action: 'updated', id: existing.id })
+    expect(fake.writes()).toEqual([
+      { op: 'update', id: existing.id, body: expect.objectContaining({ assetType: 'VIRTUAL' }) },
+    ])
+  })
+
   it('warns about nothing when one asset has the externalId', async () => {
     const fake = new FakeAssets()
     fake.add()
@@ -288,6 +320,17 @@ describe('syncAsset create failures', () => {
     expect(logs).toContain("The create of asset 'shop (production)' had been applied (id 100)")
   })
 
+  it('waits a second after an ambiguous failure before looking the asset up', async () => {
+    const fake = new FakeAssets()
+    fake.failCreate = [{ error: new ApiError('socket hang up', 0, true), applied: true }]
+    await sync(fake)
+    expect(fake.calls.map((c) => c.op)).toEqual(['find', 'create', 'find'])
+    const [, created = 0, lookedUp = 0] = fake.times
+    // A real sleep of 1 s (timers may fire a few milliseconds early).
+    expect(lookedUp - created).toBeGreaterThanOrEqual(990)
+    expect(lookedUp - created).toBeLessThan(3000)
+  })
+
   it('creates again after a 5xx when the asset was not created', async () => {
     const fake = new FakeAssets()
     fake.failCreate = [{ error: new ApiError('bad gateway', 502, true), applied: false }]
@@ -298,6 +341,10 @@ describe('syncAsset create failures', () => {
     expect(logs).toContain(
       "Creating asset 'shop (production)' failed before it was applied; trying again",
     )
+    // The look-up between the two creates came a second after the first.
+    expect(fake.calls.map((c) => c.op)).toEqual(['find', 'create', 'find', 'create'])
+    const [, created = 0, lookedUp = 0] = fake.times
+    expect(lookedUp - created).toBeGreaterThanOrEqual(990)
   })
 
   it('gives up after three ambiguous failures', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { CollectorError } from '../../src/evidence/collector.js'
 import { collectDeployment } from '../../src/evidence/deployment.js'
 import { collectRelease } from '../../src/evidence/release.js'
-import { defaultState, IDS, SHA } from '../github-fake/server.ts'
+import { defaultState, IDS, makeUser, SHA } from '../github-fake/server.ts'
 import {
   COLLECTED_AT,
   collectorInput,
@@ -175,24 +175,65 @@ describe('deployment collector', () => {
     expect(record.approvals).toHaveLength(1)
   })
 
-  it('falls back to this run when no status names a workflow run', async () => {
+  it('records the deploying run and approvals as unknown (null) when no status names a run', async () => {
     const statuses = fake().state.deploymentStatuses[IDS.deployment] ?? []
     for (const s of statuses) {
       s.log_url = ''
       s.target_url = 'https://ci.example/builds/31009101'
     }
+    // This run's approvals are not the deployment's: they are not even asked for.
     fake().state.runApprovals[9005] = [approval('approval of run 9005')]
     const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
-    expect(record.deployRunId).toBe(9005)
+    expect(record.deployRunId).toBeNull()
+    expect(record.approvals).toBeNull()
+    expect(paths(fake())).toEqual([
+      `${REPO_PATH}/deployments/${IDS.deployment}`,
+      `${REPO_PATH}/deployments/${IDS.deployment}/statuses`,
+    ])
+  })
+
+  it('records the deploying run and approvals as unknown before the first status', async () => {
+    fake().state.deploymentStatuses = {}
+    // The deployment event's own run, 9004, has approvals: they are not the deployment's.
+    fake().state.runApprovals[9004] = [approval('approval of run 9004')]
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment')))
+    expect(record).toMatchObject({ deployRunId: null, approvals: null })
+    expect(paths(fake()).some((p) => p.endsWith('/approvals'))).toBe(false)
+  })
+
+  it("keeps only the approvals of the deployment's environment", async () => {
+    const [production] = defaultState().runApprovals[IDS.deployRun] ?? []
+    const productionEnv = production?.environments[0]
+    if (!production || !productionEnv) throw new Error('the fake has no production approval')
+    const staging = { ...productionEnv, id: productionEnv.id + 1, name: 'staging' }
+    // The deploying run also waited for staging, approved by mona; and one review covered both.
+    fake().state.runApprovals[IDS.deployRun] = [
+      { ...production, environments: [staging], user: makeUser('mona', IDS.mona), comment: '' },
+      production,
+      { ...production, environments: [staging, productionEnv], comment: 'Both' },
+    ]
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
     expect(record.approvals).toEqual([
+      { environments: ['production'], state: 'approved', user: 'hubot', comment: 'Ship 1.4.0' },
       {
-        environments: ['production'],
+        environments: ['staging', 'production'],
         state: 'approved',
         user: 'hubot',
-        comment: 'approval of run 9005',
+        comment: 'Both',
       },
     ])
-    expect(paths(fake())).toContain(`${REPO_PATH}/actions/runs/9005/approvals`)
+  })
+
+  it('records an empty list when the deploying run had approvals of other environments only', async () => {
+    const [production] = defaultState().runApprovals[IDS.deployRun] ?? []
+    const productionEnv = production?.environments[0]
+    if (!production || !productionEnv) throw new Error('the fake has no production approval')
+    fake().state.runApprovals[IDS.deployRun] = [
+      { ...production, environments: [{ ...productionEnv, name: 'staging' }] },
+    ]
+    const record = only(await collectDeployment(collectorInput(fake(), 'deployment_status')))
+    expect(record.deployRunId).toBe(IDS.deployRun)
+    expect(record.approvals).toEqual([])
   })
 
   it('records approvals as null, not as none, when they answer 403', async () => {

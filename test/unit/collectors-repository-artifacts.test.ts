@@ -19,10 +19,13 @@ import {
   paths,
   rejection,
   REPO_PATH,
+  useGithubExtras,
   useGithubFake,
 } from './collectors-fake.js'
 
 const fake = useGithubFake()
+// The fake does not serve run attempts (it answers them 404); this stub does when told to.
+const extras = useGithubExtras(fake)
 const PROTECTION_PATH = `${REPO_PATH}/branches/main/protection`
 
 describe('repository collector', () => {
@@ -40,6 +43,7 @@ describe('repository collector', () => {
         dismissStaleReviews: true,
         requireCodeOwnerReview: false,
         requiredChecks: ['build', 'test'],
+        requiredChecksComplete: true,
         signedCommitsRequired: true,
         forcePushBlocked: true,
         deletionBlocked: true,
@@ -85,6 +89,7 @@ describe('repository collector', () => {
       dismissStaleReviews: true,
       requireCodeOwnerReview: true,
       requiredChecks: ['build', 'test'],
+      requiredChecksComplete: true,
       signedCommitsRequired: true,
       forcePushBlocked: true,
       deletionBlocked: true,
@@ -92,7 +97,7 @@ describe('repository collector', () => {
     })
   })
 
-  it("keeps the rules' protections and reports admins as unknown when classic is 403", async () => {
+  it("keeps the rules' protections and reports the rest as unknown when classic is 403", async () => {
     fake().fail({ path: PROTECTION_PATH, status: 403 })
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('not visible')
@@ -100,10 +105,57 @@ describe('repository collector', () => {
       requiredReviews: true,
       requiredApprovingReviewCount: 1,
       dismissStaleReviews: true,
-      requireCodeOwnerReview: false,
+      // No rule requires it, but classic protection might: unknown, not off.
+      requireCodeOwnerReview: null,
       requiredChecks: ['build', 'test'],
+      // Classic protection may require more checks than the rules name.
+      requiredChecksComplete: false,
       signedCommitsRequired: true,
       forcePushBlocked: true,
+      deletionBlocked: true,
+      adminsEnforced: null,
+    })
+  })
+
+  it.each([403, 404] as const)(
+    'reports every protection no rule turns on as unknown (null) when classic answers %i',
+    async (status) => {
+      fake().state.branchRules = {}
+      fake().fail({ path: PROTECTION_PATH, status })
+      const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+      expect(record.classicProtection).toBe('not visible')
+      expect(record.protection).toEqual({
+        requiredReviews: null,
+        requiredApprovingReviewCount: null,
+        dismissStaleReviews: null,
+        requireCodeOwnerReview: null,
+        requiredChecks: [],
+        requiredChecksComplete: false,
+        signedCommitsRequired: null,
+        forcePushBlocked: null,
+        deletionBlocked: null,
+        adminsEnforced: null,
+      })
+    },
+  )
+
+  it('keeps each protection a rule turns on true when classic is not visible', async () => {
+    fake().fail({ path: PROTECTION_PATH, status: 403 })
+    const rules = fake().state.branchRules.main ?? []
+    // Only the signature and deletion rules are left.
+    fake().state.branchRules.main = rules.filter(
+      (r) => r.type === 'required_signatures' || r.type === 'deletion',
+    )
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.protection).toEqual({
+      requiredReviews: null,
+      requiredApprovingReviewCount: null,
+      dismissStaleReviews: null,
+      requireCodeOwnerReview: null,
+      requiredChecks: [],
+      requiredChecksComplete: false,
+      signedCommitsRequired: true,
+      forcePushBlocked: null,
       deletionBlocked: true,
       adminsEnforced: null,
     })
@@ -113,13 +165,28 @@ describe('repository collector', () => {
     fake().fail({ path: PROTECTION_PATH, status: 404 })
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('not visible')
+    expect(record.protection).toMatchObject({
+      requireCodeOwnerReview: null,
+      requiredChecksComplete: false,
+    })
   })
 
-  it("takes 404 'Branch not protected' as no classic protection", async () => {
+  it("takes 404 'Branch not protected' as no classic protection: what no rule turns on is off", async () => {
     delete fake().state.branchProtection.main
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('none')
-    expect(record.protection).toMatchObject({ requiredReviews: true, adminsEnforced: null })
+    expect(record.protection).toEqual({
+      requiredReviews: true,
+      requiredApprovingReviewCount: 1,
+      dismissStaleReviews: true,
+      requireCodeOwnerReview: false,
+      requiredChecks: ['build', 'test'],
+      requiredChecksComplete: true,
+      signedCommitsRequired: true,
+      forcePushBlocked: true,
+      deletionBlocked: true,
+      adminsEnforced: null,
+    })
   })
 
   it('takes the strictest of several pull_request rules', async () => {
@@ -149,20 +216,50 @@ describe('repository collector', () => {
     })
   })
 
-  it('reports no protection at all as off, not unknown', async () => {
+  it('reports no protection at all as off, not unknown, and zero approvals required', async () => {
     fake().state.branchRules = {}
     fake().state.branchProtection = {}
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.classicProtection).toBe('none')
     expect(record.protection).toEqual({
       requiredReviews: false,
-      requiredApprovingReviewCount: null,
+      requiredApprovingReviewCount: 0,
       dismissStaleReviews: false,
       requireCodeOwnerReview: false,
       requiredChecks: [],
+      requiredChecksComplete: true,
       signedCommitsRequired: false,
       forcePushBlocked: false,
       deletionBlocked: false,
       adminsEnforced: null,
+    })
+  })
+
+  it('reports classic protection that turns nothing on as off, with zero approvals', async () => {
+    fake().state.branchRules = {}
+    const protection = fake().state.branchProtection.main
+    if (!protection) throw new Error('no classic protection')
+    delete protection.required_pull_request_reviews
+    delete protection.required_status_checks
+    protection.required_signatures = {
+      url: `${PROTECTION_PATH}/required_signatures`,
+      enabled: false,
+    }
+    protection.allow_force_pushes = { enabled: true }
+    protection.allow_deletions = { enabled: true }
+    const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
+    expect(record.classicProtection).toBe('enabled')
+    expect(record.protection).toEqual({
+      requiredReviews: false,
+      requiredApprovingReviewCount: 0,
+      dismissStaleReviews: false,
+      requireCodeOwnerReview: false,
+      requiredChecks: [],
+      requiredChecksComplete: true,
+      signedCommitsRequired: false,
+      forcePushBlocked: false,
+      deletionBlocked: false,
+      adminsEnforced: true,
     })
   })
 
@@ -301,19 +398,89 @@ describe('workflow-run collector', () => {
       runUrl: 'https://github.com/acme/shop/actions/runs/9001/attempts/1',
       runnerOs: null,
       runnerArch: null,
+      // Without a client, when the run started is unknown.
+      startedAt: null,
       observedAt: COLLECTED_AT,
       collector: 'workflow-run',
       schemaVersion: 1,
       collectedAt: COLLECTED_AT,
     })
+    expect(fake().requests).toEqual([])
   })
+
+  /** The attempt of run 9001 as GitHub describes it (the fields the collector reads). */
+  function serveAttempt(attempt: number, startedAt: string): string {
+    const path = `${REPO_PATH}/actions/runs/9001/attempts/${attempt}`
+    extras().routes.set(path, {
+      status: 200,
+      body: {
+        id: 9001,
+        name: 'Evidence',
+        run_attempt: attempt,
+        run_number: 214,
+        event: 'push',
+        status: 'in_progress',
+        conclusion: null,
+        head_sha: SHA.main,
+        created_at: '2026-11-03T09:30:10Z',
+        run_started_at: startedAt,
+      },
+    })
+    return path
+  }
+
+  it('records when this attempt started, from the API', async () => {
+    const path = serveAttempt(1, '2026-11-03T09:30:12Z')
+    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
+    const record = only(await collectWorkflowRun(input))
+    expect(record).toMatchObject({
+      id: 'run:acme/shop/9001/1',
+      startedAt: '2026-11-03T09:30:12Z',
+      observedAt: COLLECTED_AT,
+    })
+    expect(paths(fake())).toEqual([path])
+  })
+
+  it('asks for the attempt this step runs in', async () => {
+    serveAttempt(1, '2026-11-03T09:30:12Z')
+    const path = serveAttempt(2, '2026-11-03T11:02:40Z')
+    const input = collectorInput(fake(), 'push', {
+      apiUrl: extras().url,
+      env: { GITHUB_RUN_ATTEMPT: '2' },
+    })
+    const record = only(await collectWorkflowRun(input))
+    expect(record).toMatchObject({ runAttempt: 2, startedAt: '2026-11-03T11:02:40Z' })
+    expect(paths(fake())).toEqual([path])
+  })
+
+  it('records the start as unknown (null) when the API answers 404', async () => {
+    // The fake does not serve run attempts.
+    const record = only(await collectWorkflowRun(collectorInput(fake(), 'push')))
+    expect(record.startedAt).toBeNull()
+    expect(record.runId).toBe('9001')
+    expect(fake().requests).toEqual([
+      expect.objectContaining({ path: `${REPO_PATH}/actions/runs/9001/attempts/1`, status: 404 }),
+    ])
+  })
+
+  it.each([403, 500] as const)(
+    'never fails on the API: a %i leaves the start unknown',
+    async (status) => {
+      fake().fail({ path: `${REPO_PATH}/actions/runs/9001/attempts/1`, status })
+      const record = only(await collectWorkflowRun(collectorInput(fake(), 'push')))
+      expect(record).toMatchObject({ id: 'run:acme/shop/9001/1', startedAt: null })
+      expect(fake().requests.map((r) => r.status)).toEqual([status])
+    },
+  )
 
   it('fails without GITHUB_RUN_ID, and without GITHUB_REPOSITORY', async () => {
     const noRun = collectorInput(fake(), 'push', { env: { GITHUB_RUN_ID: '' } })
-    expect(() => collectWorkflowRun(noRun)).toThrow('needs GITHUB_RUN_ID')
+    await expect(collectWorkflowRun(noRun)).rejects.toThrow('needs GITHUB_RUN_ID')
     const noRepo = collectorInput(fake(), 'push', { env: { GITHUB_REPOSITORY: '' } })
-    expect(() => collectWorkflowRun(noRepo)).toThrow(CollectorError)
-    expect(() => collectWorkflowRun(noRepo)).toThrow("use 'collect: none' outside GitHub Actions")
+    const error = await rejection(() => collectWorkflowRun(noRepo))
+    expect(error).toBeInstanceOf(CollectorError)
+    expect(error.message).toContain("use 'collect: none' outside GitHub Actions")
+    expect(fake().requests).toEqual([])
   })
 })
 

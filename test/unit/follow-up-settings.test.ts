@@ -171,14 +171,30 @@ describe('asset settings', () => {
     expect(s.warnings).toEqual([])
   })
 
-  it('shortens a default name made long by the environment, not the external id', () => {
+  it('shortens a default name made long by the environment, with a warning', () => {
     const environment = 'e'.repeat(250)
-    const s = read({ ...UPSERT, environment })
+    const s = read({ ...UPSERT, environment, 'asset-external-id': 'shop-long-env' })
     expect(s.asset?.name).toHaveLength(191)
-    expect(s.asset?.name.endsWith('…')).toBe(true)
-    expect(s.asset?.externalId).toBe(`github:acme/shop:${environment}`)
+    expect(s.asset?.name).toBe(`shop (${'e'.repeat(184)}…`)
+    expect(s.asset?.externalId).toBe('shop-long-env')
     expect(s.warnings).toHaveLength(1)
     expect(s.warnings[0]).toContain("'asset-name'")
+  })
+
+  it('rejects a default external id made over 191 characters by the environment', () => {
+    // 'github:acme/shop:' is 17 characters: an environment of 175 makes 192.
+    expect(problems({ ...UPSERT, environment: 'e'.repeat(175) })).toEqual([
+      "'asset-external-id' must be at most 191 characters (got 192)",
+    ])
+    expect(read({ ...UPSERT, environment: 'e'.repeat(174) }).asset?.externalId).toHaveLength(191)
+  })
+
+  it('takes an asset-external-id of up to 191 characters, never shortening it', () => {
+    const id = 'x'.repeat(191)
+    expect(read({ ...UPSERT, 'asset-external-id': id }).asset?.externalId).toBe(id)
+    expect(problems({ ...UPSERT, 'asset-external-id': `${id}y` })).toEqual([
+      "'asset-external-id' must be at most 191 characters (got 192)",
+    ])
   })
 
   it('requires asset-owner-id to upsert', () => {
@@ -192,6 +208,47 @@ describe('asset settings', () => {
       action: 'remove',
       ownerId: undefined,
       externalId: 'github:acme/shop:production',
+    })
+  })
+
+  it.each(['push', 'schedule', 'release'] as const)(
+    'will not remove an asset guessed from the ref of a %s run',
+    (event) => {
+      expect(problems({ asset: 'remove' }, runEnv(event))).toEqual([
+        "'asset: remove' needs 'environment' or 'asset-external-id' to say which asset to delete",
+      ])
+    },
+  )
+
+  it('removes the asset of an environment named in the input, outside a deployment', () => {
+    expect(
+      read({ asset: 'remove', environment: 'preview-42' }, runEnv('push')).asset,
+    ).toMatchObject({
+      action: 'remove',
+      environment: 'preview-42',
+      externalId: 'github:acme/shop:preview-42',
+    })
+  })
+
+  it('removes the asset named by asset-external-id, outside a deployment', () => {
+    const s = read({ asset: 'remove', 'asset-external-id': 'shop-preview-42' }, runEnv('push'))
+    expect(s.asset).toMatchObject({ action: 'remove', externalId: 'shop-preview-42' })
+  })
+
+  it('removes the asset of the deployment of a deployment event, even without its environment', () => {
+    const env = runEnv('deployment', { GITHUB_EVENT_PATH: path.join(ROOT, 'no-env.json') })
+    writeFileSync(path.join(ROOT, 'no-env.json'), JSON.stringify({ deployment: { id: 1 } }))
+    expect(read({ asset: 'remove' }, env).asset).toMatchObject({
+      action: 'remove',
+      environment: '',
+      externalId: 'github:acme/shop:main',
+    })
+  })
+
+  it('upserts the asset of the ref outside a deployment, with no key named', () => {
+    expect(read(UPSERT, runEnv('push')).asset).toMatchObject({
+      action: 'upsert',
+      externalId: 'github:acme/shop:main',
     })
   })
 
@@ -365,14 +422,34 @@ describe('vendor review settings', () => {
     ])
   })
 
-  it('shortens a default title made long by the workflow name, with a warning', () => {
+  it('shortens the workflow name, never the run id, in a default title made long by it', () => {
     const workflow = 'w'.repeat(200)
-    const full = `Security review requested by ${workflow} run 9004`
     const s = read(VENDOR, runEnv('deployment', { GITHUB_WORKFLOW: workflow }))
-    expect(s.vendorReview?.title).toBe(`${full.slice(0, 190)}…`)
-    expect(s.warnings).toEqual([
-      `'vendor-review-title' is ${full.length} characters; Drata takes at most 191, so it was shortened`,
-    ])
+    // 'Security review requested by ' and ' run 9004' leave 153 characters for the workflow.
+    expect(s.vendorReview?.title).toBe(`Security review requested by ${'w'.repeat(152)}… run 9004`)
+    expect(s.vendorReview?.title).toHaveLength(191)
+    expect(s.warnings).toEqual([])
+  })
+
+  it('keeps the whole workflow name when the default title fits in 191 characters', () => {
+    const workflow = 'w'.repeat(153)
+    const s = read(VENDOR, runEnv('deployment', { GITHUB_WORKFLOW: workflow }))
+    expect(s.vendorReview?.title).toBe(`Security review requested by ${workflow} run 9004`)
+    expect(s.vendorReview?.title).toHaveLength(191)
+    const longer = read(VENDOR, runEnv('deployment', { GITHUB_WORKFLOW: `${workflow}w` }))
+    expect(longer.vendorReview?.title).toBe(
+      `Security review requested by ${'w'.repeat(152)}… run 9004`,
+    )
+  })
+
+  it('keeps a long run id whole in the default title', () => {
+    const runId = '98765432109876'
+    const s = read(
+      VENDOR,
+      runEnv('deployment', { GITHUB_WORKFLOW: 'w'.repeat(200), GITHUB_RUN_ID: runId }),
+    )
+    expect(s.vendorReview?.title).toHaveLength(191)
+    expect(s.vendorReview?.title.endsWith(`… run ${runId}`)).toBe(true)
   })
 
   it('resolves a review file inside the workspace to its absolute path', () => {

@@ -1,0 +1,115 @@
+// VendorsApi.createWithFile through the real DrataClient, against the local Drata sandbox: the
+// media type of the uploaded file part.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { type ApiParts, buildApi } from '../../src/drata/factory.js'
+import type { ReviewCreate } from '../../src/drata/vendors.js'
+import { REVIEW_FILE_EXTENSIONS } from '../../src/vendor/settings.js'
+import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import { memoryLogger } from './collectors-fake.js'
+
+const VENDOR = 11
+
+const BODY: ReviewCreate = {
+  title: 'Security review requested by Evidence run 9004',
+  reviewDeadlineAt: '2030-02-01T03:04:05.000Z',
+  securityReviewStatus: 'NOT_YET_STARTED',
+  securityReviewType: 'SECURITY',
+  requestedAt: '2030-01-02T03:04:05.000Z',
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.doc': 'application/msword',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.odt': 'application/vnd.oasis.opendocument.text',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  '.odp': 'application/vnd.oasis.opendocument.presentation',
+  '.gif': 'image/gif',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+}
+
+let sandbox: Sandbox
+let parts: ApiParts
+let dir: string
+
+beforeEach(async () => {
+  sandbox = await startSandbox()
+  parts = buildApi({
+    baseUrl: sandbox.url,
+    apiKey: 'sandbox-key',
+    region: 'us',
+    maxRetries: 0,
+    timeoutMs: 5000,
+    logger: memoryLogger().logger,
+    ref: undefined,
+  })
+  dir = await mkdtemp(path.join(tmpdir(), 'vendors-drata-'))
+})
+
+afterEach(async () => {
+  await parts.close()
+  await sandbox.close()
+  await rm(dir, { recursive: true, force: true })
+})
+
+async function file(name: string, content = 'report'): Promise<string> {
+  const absolute = path.join(dir, name)
+  await writeFile(absolute, content)
+  return absolute
+}
+
+describe('VendorsApi.createWithFile against the Drata sandbox', () => {
+  it('knows a media type for every extension the action accepts', () => {
+    expect(Object.keys(MEDIA_TYPES).sort()).toEqual([...REVIEW_FILE_EXTENSIONS].sort())
+  })
+
+  it.each(Object.entries(MEDIA_TYPES))('sends a %s file as %s', async (extension, type) => {
+    const upload = await file(`report${extension}`)
+    const review = await parts.vendors.createWithFile(VENDOR, BODY, upload)
+    const [stored] = sandbox.vendorReviews(VENDOR)
+    expect(stored?.id).toBe(review.id)
+    expect(stored?.file).toMatchObject({ name: `report${extension}`, type, size: 6 })
+  })
+
+  it('reads the extension case-insensitively', async () => {
+    await parts.vendors.createWithFile(VENDOR, BODY, await file('Scan.PNG'))
+    expect(sandbox.vendorReviews(VENDOR)[0]?.file).toMatchObject({
+      name: 'Scan.PNG',
+      type: 'image/png',
+    })
+  })
+
+  it('sends the form fields and the documentType with the file', async () => {
+    const upload = await file('soc2.pdf', '%PDF-1.7\n')
+    await parts.vendors.createWithFile(
+      VENDOR,
+      { ...BODY, note: 'See the attached report', documentType: 'SOC_DOCUMENT' },
+      upload,
+    )
+    const [stored] = sandbox.vendorReviews(VENDOR)
+    expect(stored).toMatchObject({
+      title: BODY.title,
+      note: 'See the attached report',
+      file: { name: 'soc2.pdf', type: 'application/pdf', documentType: 'SOC_DOCUMENT' },
+    })
+  })
+
+  it('sends a file of any other extension as application/octet-stream', async () => {
+    // The sandbox, like Drata, refuses the extension, but logs the part it was sent.
+    await expect(
+      parts.vendors.createWithFile(VENDOR, BODY, await file('report.bin')),
+    ).rejects.toThrow()
+    const post = sandbox.requests.find((r) => r.method === 'POST')
+    expect(post?.body).toMatchObject({
+      file: { name: 'report.bin', type: 'application/octet-stream' },
+    })
+  })
+})
