@@ -64,7 +64,11 @@ export class AssetsApi {
       method: 'POST',
       path: '/assets',
       body,
-      op: { what: `create asset '${body.name}'`, permission: 'assets-post' },
+      op: {
+        what: `create asset '${body.name}'`,
+        permission: 'assets-post',
+        notFound: "Check 'asset-owner-id': it must be the id of a user in this Drata account.",
+      },
       retry: 'unsafe',
     })
   }

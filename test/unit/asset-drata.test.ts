@@ -3,9 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { syncAsset } from '../../src/asset/asset.js'
 import type { AssetSettings } from '../../src/asset/settings.js'
-import { type ApiParts, buildApi } from '../../src/drata/factory.js'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import type { ApiParts } from '../../src/drata/factory.js'
+import type { Sandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'
+import { startSandboxApi } from './sandbox-api.js'
 
 const SETTINGS: AssetSettings = {
   action: 'upsert',
@@ -24,16 +25,7 @@ let sandbox: Sandbox
 let parts: ApiParts
 
 beforeEach(async () => {
-  sandbox = await startSandbox()
-  parts = buildApi({
-    baseUrl: sandbox.url,
-    apiKey: 'sandbox-key',
-    region: 'us',
-    maxRetries: 0,
-    timeoutMs: 5000,
-    logger: memoryLogger().logger,
-    ref: undefined,
-  })
+  ;({ sandbox, parts } = await startSandboxApi())
 })
 
 afterEach(async () => {

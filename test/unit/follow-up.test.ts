@@ -2,11 +2,12 @@
 // vendor review are separate steps, so one failing does not skip or hide the other.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AssetSettings } from '../../src/asset/settings.js'
-import { type ApiParts, buildApi } from '../../src/drata/factory.js'
+import type { ApiParts } from '../../src/drata/factory.js'
 import { afterPush } from '../../src/follow-up.js'
 import type { Settings } from '../../src/settings.js'
 import type { VendorReviewSettings } from '../../src/vendor/settings.js'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import type { Sandbox } from '../sandbox/server.ts'
+import { startSandboxApi } from './sandbox-api.js'
 import { memoryLogger, settingsFrom } from './collectors-fake.js'
 
 const STARTED = new Date('2030-01-02T03:04:05.000Z')
@@ -40,16 +41,7 @@ let sandbox: Sandbox
 let parts: ApiParts
 
 beforeEach(async () => {
-  sandbox = await startSandbox()
-  parts = buildApi({
-    baseUrl: sandbox.url,
-    apiKey: 'sandbox-key',
-    region: 'us',
-    maxRetries: 0,
-    timeoutMs: 5000,
-    logger: memoryLogger().logger,
-    ref: undefined,
-  })
+  ;({ sandbox, parts } = await startSandboxApi())
 })
 
 afterEach(async () => {

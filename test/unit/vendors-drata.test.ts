@@ -4,11 +4,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type ApiParts, buildApi } from '../../src/drata/factory.js'
+import type { ApiParts } from '../../src/drata/factory.js'
 import type { ReviewCreate } from '../../src/drata/vendors.js'
 import { REVIEW_FILE_EXTENSIONS } from '../../src/vendor/settings.js'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
-import { memoryLogger } from './collectors-fake.js'
+import type { Sandbox } from '../sandbox/server.ts'
+import { startSandboxApi } from './sandbox-api.js'
 
 const VENDOR = 11
 
@@ -41,16 +41,7 @@ let parts: ApiParts
 let dir: string
 
 beforeEach(async () => {
-  sandbox = await startSandbox()
-  parts = buildApi({
-    baseUrl: sandbox.url,
-    apiKey: 'sandbox-key',
-    region: 'us',
-    maxRetries: 0,
-    timeoutMs: 5000,
-    logger: memoryLogger().logger,
-    ref: undefined,
-  })
+  ;({ sandbox, parts } = await startSandboxApi())
   dir = await mkdtemp(path.join(tmpdir(), 'vendors-drata-'))
 })
 
