@@ -2,24 +2,8 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { FormData } from 'undici'
 import type { DrataClient } from './client.js'
+import { REVIEW_FILE_TYPES } from '../vendor/settings.js'
 import { pages } from './pages.js'
-
-/** Media types of the file extensions the with-file endpoint accepts. */
-const MEDIA_TYPES: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.doc': 'application/msword',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.odt': 'application/vnd.oasis.opendocument.text',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
-  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  '.odp': 'application/vnd.oasis.opendocument.presentation',
-  '.gif': 'image/gif',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.csv': 'text/csv',
-}
 
 /** The fields of a security review this action reads. */
 export interface DrataReview {
@@ -87,7 +71,7 @@ export class VendorsApi {
     for (const [key, value] of Object.entries(body)) {
       if (value !== undefined && value !== '') form.append(key, String(value))
     }
-    const type = MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
+    const type = REVIEW_FILE_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream'
     form.append('file', new Blob([await readFile(file)], { type }), path.basename(file))
     return this.client.request({
       method: 'POST',

@@ -22,22 +22,26 @@ export const DOCUMENT_TYPES = [
   'QUESTIONNAIRE_REPORT',
   'TRUST_CENTER_PAGE',
 ] as const
+/** The file extensions the with-file endpoint accepts, with the media type each is sent as. */
+// In the order the spec lists the accepted extensions.
+export const REVIEW_FILE_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.odt': 'application/vnd.oasis.opendocument.text',
+  '.doc': 'application/msword',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  '.odp': 'application/vnd.oasis.opendocument.presentation',
+  '.gif': 'image/gif',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+}
+
 /** File extensions the with-file endpoint accepts. */
-export const REVIEW_FILE_EXTENSIONS = [
-  '.pdf',
-  '.docx',
-  '.odt',
-  '.doc',
-  '.xlsx',
-  '.ods',
-  '.pptx',
-  '.odp',
-  '.gif',
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.csv',
-]
+export const REVIEW_FILE_EXTENSIONS = Object.keys(REVIEW_FILE_TYPES)
 
 /** A vendor security review this run asks for. */
 export interface VendorReviewSettings {
