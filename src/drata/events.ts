@@ -31,7 +31,7 @@ export class EventsApi {
       sortDir: 'ASC',
     }
     const op = { what: 'list audit events', permission: 'event-tracking-get' as const }
-    for await (const page of pages<DrataEvent>(this.client, '/events', query, op, 100)) {
+    for await (const page of pages<DrataEvent>(this.client, '/events', query, op, { size: 100 })) {
       events.push(...page)
       if (events.length >= max) break
     }

@@ -2,7 +2,17 @@ import { STATUS_CODES } from 'node:http'
 import { CODES } from './errors.ts'
 import type { FaultSpec } from './types.ts'
 
-const KINDS = ['status', 'drop', 'drop-after-apply', 'status-after-apply', 'delay']
+const KINDS = [
+  'status',
+  'drop',
+  'drop-after-apply',
+  'status-after-apply',
+  'delay',
+  'not-applied',
+  'no-pagination',
+  'no-total',
+  'repeat-cursor',
+]
 
 interface ArmedFault {
   spec: FaultSpec
@@ -70,4 +80,19 @@ export function faultReply(spec: FaultSpec): {
   if (spec.retryAfter !== undefined) headers['retry-after'] = spec.retryAfter
   const message = spec.message ?? STATUS_CODES[status] ?? 'Injected failure'
   return { status, headers, body: { statusCode: status, message, code: CODES.injected } }
+}
+
+/** A list answer changed the way a `no-pagination`, `no-total` or `repeat-cursor` fault says. */
+export function mangleList(spec: FaultSpec, body: unknown, requestCursor: string | null): unknown {
+  if (typeof body !== 'object' || body === null || !('pagination' in body)) return body
+  const { pagination, ...rest } = body as { pagination: Record<string, unknown> }
+  if (spec.kind === 'no-pagination') return rest
+  if (spec.kind === 'no-total') {
+    const { totalCount: _, ...kept } = pagination
+    return { ...rest, pagination: kept }
+  }
+  if (spec.kind === 'repeat-cursor' && requestCursor !== null) {
+    return { ...rest, pagination: { ...pagination, cursor: requestCursor } }
+  }
+  return body
 }
