@@ -118,10 +118,11 @@ export async function execute(
       runs: finishedRunLookup(settings, env, logger),
       started,
     }
-    const outcome = parts?.api || settings.dryRun
-      ? await io.group('Push to Drata', () => push(pushOptions(settings), pushDeps, records))
-      : // Nothing to push and no resource named: a run for an asset, a review or events only.
-        { ...emptyOutcome(settings.mode, false), removed: 0 }
+    const outcome =
+      parts?.api || settings.dryRun
+        ? await io.group('Push to Drata', () => push(pushOptions(settings), pushDeps, records))
+        : // Nothing to push and no resource named: a run for an asset, a review or events only.
+          { ...emptyOutcome(settings.mode, false), removed: 0 }
     // The asset and the review describe a deployment whose evidence is in Drata: only after a
     // push that succeeded.
     const wanted = settings.asset || settings.vendorReview || settings.auditEvents
