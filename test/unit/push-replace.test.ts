@@ -118,6 +118,20 @@ describe('replace', () => {
     expect(session()?.status).toBe('CANCELED')
   })
 
+  it('stops when the records read do not add up to Drata’s total (the data changed under it)', async () => {
+    await seeded(1_200)
+    let pages = 0
+    kit.sandbox.onRequest(({ method, path }) => {
+      // Another writer adds a record while the active data is being paged through.
+      if (method === 'GET' && path === `${BASE}/records` && ++pages === 3) {
+        kit.sandbox.upsertDirect(1, 1, { id: 'zzz-late' })
+      }
+    })
+    const outcome = await pushReplace(replace({ allowShrink: true }), kit.deps, evidence(2))
+    expect(outcome.error).toMatch(/Read 1201 items .* total says 1200/)
+    expect(session()?.status).toBe('CANCELED')
+  })
+
   it('does not complete when Drata’s count of the session differs from what was sent', async () => {
     await seeded(0)
     // Another writer with the same session id adds a record after this run's upload.
