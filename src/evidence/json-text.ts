@@ -267,7 +267,23 @@ export function lineColumn(text: string, offset: number): { line: number; column
     lineStart = i + 1
   }
   // Count code points, so a character outside the BMP is one column.
-  return { line, column: [...text.slice(lineStart, offset)].length + 1 }
+  return { line, column: codePointLength(text, lineStart, offset) + 1 }
+}
+
+/**
+ * Unicode code points in text[start, end): UTF-16 units less the second half of each surrogate
+ * pair. Counts without copying, so a 64 MiB line costs no memory.
+ */
+export function codePointLength(text: string, start = 0, end = text.length): number {
+  let count = end - start
+  for (let i = start + 1; i < end; i++) {
+    const c = text.charCodeAt(i)
+    if (c >= 0xdc00 && c <= 0xdfff) {
+      const before = text.charCodeAt(i - 1)
+      if (before >= 0xd800 && before <= 0xdbff) count--
+    }
+  }
+  return count
 }
 
 /** The 1-based line of each offset; offsets must be ascending. One pass over the text. */

@@ -1,3 +1,4 @@
+import { codePointLength } from './json-text.js'
 import { MAX_ID_LENGTH } from './limits.js'
 import type { JsonRecord } from './parse.js'
 
@@ -99,11 +100,11 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 function idTextProblem(id: string): string | undefined {
   const control = CONTROL.exec(id)
   if (control)
-    return `has control character ${codePoint(control[0])} at character ${[...id.slice(0, control.index)].length + 1} (${preview(id)}); an id must be printable text on one line`
+    return `has control character ${codePoint(control[0])} at character ${codePointLength(id, 0, control.index) + 1} (${preview(id)}); an id must be printable text on one line`
   if (LONE_SURROGATE.test(id))
     return `has an unpaired UTF-16 surrogate (${preview(id)}); an id must be valid Unicode text`
   // Cheap test first: the code-point count is at most the UTF-16 length.
-  const length = id.length > MAX_ID_LENGTH ? [...id].length : 0
+  const length = id.length > MAX_ID_LENGTH ? codePointLength(id) : 0
   if (length > MAX_ID_LENGTH)
     return `is ${length} characters (${preview(id)}); an id may be at most ${MAX_ID_LENGTH} characters (this action's limit)`
   return undefined
