@@ -1,6 +1,6 @@
 import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
 import {
   type ActionResult,
@@ -14,17 +14,12 @@ import {
 
 let sandbox: Sandbox
 const made: RunDirs[] = []
-let runs = 0
-beforeAll(async () => {
+// A sandbox per test: a run that wrongly pushes must not leak records into the next test.
+beforeEach(async () => {
   sandbox = await startSandbox()
 })
-afterAll(async () => {
+afterEach(async () => {
   await sandbox.close()
-})
-beforeEach(() => {
-  sandbox.requests.length = 0
-})
-afterEach(() => {
   for (const dirs of made.splice(0)) rmSync(dirs.root, { recursive: true, force: true })
 })
 
@@ -41,12 +36,7 @@ function runWithFiles(
 ): Promise<ActionResult> {
   return runAction({
     dirs: dirs(),
-    // Runs share one sandbox, and Drata session ids cannot be reused.
-    inputs: sandboxInputs(sandbox.url, {
-      'records-file': 'evidence/*',
-      'session-id': `strict-${++runs}`,
-      ...extra,
-    }),
+    inputs: sandboxInputs(sandbox.url, { 'records-file': 'evidence/*', ...extra }),
     files: Object.fromEntries(Object.entries(files).map(([k, v]) => [`evidence/${k}`, v])),
   })
 }
