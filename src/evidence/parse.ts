@@ -1,4 +1,4 @@
-import { checkJsonText, JsonTextError, lineColumn, linesOf } from './json-text.js'
+import { checkJsonText, type JsonShape, JsonTextError, lineColumn, linesOf } from './json-text.js'
 import { MAX_DEPTH } from './limits.js'
 import {
   asRecords,
@@ -39,7 +39,7 @@ export function parseRecords(text: string, format: RecordFormat, where: string):
 }
 
 function parseJson(text: string, where: string): ParsedRecords {
-  let shape
+  let shape: JsonShape
   try {
     shape = checkJsonText(text, MAX_DEPTH)
   } catch (error) {
