@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { isPlainObject, parseRecords } from './evidence/parse.js'
+import { parseRecords } from './evidence/parse.js'
 import { readAssetSettings } from './asset/settings.js'
 import { readRunContext, type RunContext } from './evidence/context.js'
 import { INPUT } from './input-names.js'
@@ -200,7 +200,7 @@ function readInlineRecords(p: Parser): Record<string, unknown>[] {
   const raw = p.read(INPUT.records)
   if (raw === '') return []
   try {
-    return parseRecords(raw, 'yaml', `'${INPUT.records}'`).filter(isPlainObject)
+    return parseRecords(raw, 'yaml', `'${INPUT.records}'`).records
   } catch (error) {
     p.problems.push(
       `${(error as Error).message} (inline JSON or YAML: one object or an array of objects)`,

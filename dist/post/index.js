@@ -73639,7 +73639,7 @@ const INPUT = {
 
 /***/ }),
 
-/***/ 8072:
+/***/ 7935:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -73655,85 +73655,542 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/evidence/parse.ts
-
-/** Whether a parsed value is a plain JSON object (not null, not an array). */
-function parse_isPlainObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+;// CONCATENATED MODULE: ./src/evidence/json-text.ts
+/** Thrown when a JSON text is not strict RFC 8259 JSON or breaks a limit; `offset` is where. */
+class json_text_JsonTextError extends Error {
+    offset;
+    syntax;
+    constructor(message, offset, 
+    /** False for valid JSON that we refuse (a repeated key, a lossy number, too deep). */
+    syntax = true) {
+        super(message);
+        this.offset = offset;
+        this.syntax = syntax;
+        this.name = 'JsonTextError';
+    }
+}
+const SPACE = 0x20;
+const TAB = 0x09;
+const LF = 0x0a;
+const CR = 0x0d;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+// The single-character escapes RFC 8259 allows after a backslash: " \ / b f n r t
+const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
+/**
+ * Checks that `text` is exactly one strict JSON value (RFC 8259): no comments, no single
+ * quotes, no trailing commas, no bare words, no raw control characters in strings. It also
+ * rejects what JSON.parse would silently reinterpret: a repeated key (the last one would win),
+ * an integer beyond 2^53 (its digits would change) and a number too large for a double. Nesting
+ * deeper than `maxDepth` (plus one for a top-level array of records) is refused. The scan keeps
+ * its own stack instead of recursing, so no input can overflow the call stack. JSON.parse then
+ * builds the value.
+ */
+function json_text_checkJsonText(text, maxDepth) {
+    return new Scanner(text, maxDepth).scan();
+}
+class Scanner {
+    text;
+    maxDepth;
+    i = 0;
+    end;
+    // One entry per open container: the keys seen so far for an object, null for an array.
+    stack = [];
+    shape = { topIsArray: false, itemStarts: [] };
+    constructor(text, maxDepth) {
+        this.text = text;
+        this.maxDepth = maxDepth;
+        this.end = text.length;
+    }
+    scan() {
+        this.skipSpace();
+        if (this.i >= this.end)
+            throw this.fail('expected a JSON value, found nothing');
+        do {
+            while (this.value()) {
+                // value() opened a container whose first value comes next
+            }
+        } while (!this.afterValue());
+        this.skipSpace();
+        if (this.i < this.end)
+            throw this.fail(`found ${this.found()} after the JSON value; a file holds one value (an object or an array of objects)`);
+        return this.shape;
+    }
+    /**
+     * Reads the value at i. A scalar is read whole (returns false); a container is opened and,
+     * unless it is empty, true says its first value comes next (inside an object, after its key).
+     */
+    value() {
+        const { text, stack } = this;
+        if (stack.length === 1 && stack[0] === null)
+            this.shape.itemStarts.push(this.i);
+        const c = text.charCodeAt(this.i);
+        if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+            if (stack.length === 0)
+                this.shape.topIsArray = c === 0x5b;
+            const limit = this.maxDepth + (this.shape.topIsArray ? 1 : 0);
+            if (stack.length + 1 > limit)
+                throw this.refuse(`nested more than ${this.maxDepth} levels deep (the limit for a record)`);
+            this.i++;
+            this.skipSpace();
+            const next = text.charCodeAt(this.i);
+            if (c === 0x7b) {
+                stack.push(new Set());
+                if (next === 0x7d /* } */)
+                    return false;
+                this.key();
+                return true;
+            }
+            stack.push(null);
+            return next !== 0x5d; /* ] */
+        }
+        if (c === QUOTE)
+            this.i = this.string(this.i);
+        else if (c === 0x2d /* - */ || (c >= 0x30 && c <= 0x39))
+            this.number();
+        else if (!this.literal('true') && !this.literal('false') && !this.literal('null')) {
+            throw this.fail(`expected a value, found ${this.found()}${this.hint()}`);
+        }
+        return false;
+    }
+    /**
+     * After a value: closes finished containers and moves past a comma (and, inside an object,
+     * the next key). Returns true when the top-level value is complete.
+     */
+    afterValue() {
+        const { text, stack } = this;
+        for (;;) {
+            this.skipSpace();
+            const top = stack.at(-1);
+            if (top === undefined)
+                return true;
+            const close = top === null ? 0x5d : 0x7d;
+            const c = text.charCodeAt(this.i);
+            if (c === close) {
+                stack.pop();
+                this.i++;
+                continue;
+            }
+            if (c === 0x2c /* , */) {
+                this.i++;
+                this.skipSpace();
+                if (text.charCodeAt(this.i) === close)
+                    throw this.fail(`trailing comma before ${this.found()}; JSON allows none`);
+                if (top !== null)
+                    this.key();
+                return false;
+            }
+            const expected = top === null ? "',' or ']' after an array item" : "',' or '}' after a value";
+            throw this.fail(`expected ${expected}, found ${this.found()}${this.hint()}`);
+        }
+    }
+    /** Reads `"name":` inside an object, rejecting a key the object already has. */
+    key() {
+        const { text } = this;
+        if (text.charCodeAt(this.i) !== QUOTE)
+            throw this.fail(`expected a property name in double quotes, found ${this.found()}${this.hint()}`);
+        const start = this.i;
+        this.i = this.string(start);
+        const raw = text.slice(start + 1, this.i - 1);
+        const name = raw.includes('\\') ? JSON.parse(text.slice(start, this.i)) : raw;
+        const keys = this.stack.at(-1);
+        if (keys.has(name))
+            throw new json_text_JsonTextError(`duplicate key ${JSON.stringify(name)} in one object; the earlier value would be lost`, start, false);
+        keys.add(name);
+        this.skipSpace();
+        if (text.charCodeAt(this.i) !== 0x3a /* : */)
+            throw this.fail(`expected ':' after a property name, found ${this.found()}`);
+        this.i++;
+        this.skipSpace();
+    }
+    /** Returns the offset just past the string that starts (with its quote) at `start`. */
+    string(start) {
+        const { text, end } = this;
+        let j = start + 1;
+        for (;;) {
+            if (j >= end)
+                throw new json_text_JsonTextError('string never closed (no closing double quote)', start);
+            const c = text.charCodeAt(j);
+            if (c === QUOTE)
+                return j + 1;
+            if (c === BACKSLASH) {
+                const e = text.charCodeAt(j + 1);
+                if (SIMPLE_ESCAPES.has(e))
+                    j += 2;
+                else if (e === 0x75 /* u */ && /^[0-9a-fA-F]{4}$/.test(text.slice(j + 2, j + 6)))
+                    j += 6;
+                else
+                    throw new json_text_JsonTextError(`invalid escape ${JSON.stringify(text.slice(j, j + 2))} in a string`, j);
+            }
+            else if (c < 0x20) {
+                throw new json_text_JsonTextError(`control character ${codePoint(c)} inside a string; JSON needs it escaped (such as \\n)`, j);
+            }
+            else
+                j++;
+        }
+    }
+    number() {
+        NUMBER.lastIndex = this.i;
+        const literal = NUMBER.exec(this.text)?.[0] ?? '';
+        const next = this.text.charCodeAt(this.i + literal.length);
+        if (literal === '' || isWordChar(next) || next === 0x2e /* . */)
+            throw this.fail(`invalid number ${json_text_short(this.text.slice(this.i, this.i + 12))}`);
+        const value = Number(literal);
+        if (!Number.isFinite(value))
+            throw this.refuse(`number ${json_text_short(literal)} is too large to hold`);
+        if (/^-?\d+$/.test(literal) && !Number.isSafeInteger(value))
+            throw this.refuse(`integer ${json_text_short(literal)} is beyond 2^53 and would lose digits; write it as a string`);
+        this.i += literal.length;
+    }
+    literal(word) {
+        const { text, i } = this;
+        if (!text.startsWith(word, i) || isWordChar(text.charCodeAt(i + word.length)))
+            return false;
+        this.i += word.length;
+        return true;
+    }
+    skipSpace() {
+        const { text, end } = this;
+        let i = this.i;
+        for (; i < end; i++) {
+            const c = text.charCodeAt(i);
+            if (c !== SPACE && c !== TAB && c !== LF && c !== CR)
+                break;
+        }
+        this.i = i;
+    }
+    /** The character at i, quoted, or "the end". */
+    found() {
+        if (this.i >= this.end)
+            return 'the end';
+        const c = this.text.codePointAt(this.i) ?? 0;
+        if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+            return codePoint(c);
+        return c === 0x27 ? `"'"` : `'${String.fromCodePoint(c)}'`;
+    }
+    /** A hint for the usual habits that are not JSON. */
+    hint() {
+        const c = this.text[this.i];
+        if (c === "'")
+            return ' (JSON strings take double quotes)';
+        if (c === '/' || c === '#')
+            return ' (JSON has no comments)';
+        if (c !== undefined && /[A-Za-z_]/.test(c))
+            return ' (a bare word; quote text as a JSON string)';
+        return '';
+    }
+    fail(message) {
+        return new json_text_JsonTextError(message, this.i);
+    }
+    refuse(message) {
+        return new json_text_JsonTextError(message, this.i, false);
+    }
+}
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+function isWordChar(c) {
+    return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
+}
+function codePoint(c) {
+    return `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+function json_text_short(literal) {
+    return literal.length > 30 ? `${literal.slice(0, 27)}...` : literal;
+}
+/** 1-based line and column (in characters) of an offset; lines end at \n. */
+function json_text_lineColumn(text, offset) {
+    let line = 1;
+    let lineStart = 0;
+    for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
+        line++;
+        lineStart = i + 1;
+    }
+    // Count code points, so a character outside the BMP is one column.
+    return { line, column: codePointLength(text, lineStart, offset) + 1 };
 }
 /**
- * Parses records written as JSON or YAML (YAML is a superset of JSON, so one parser serves
- * both) or as newline-delimited JSON. Each document may be one object or an array of objects.
- * Throws an error that says where (`where`, plus the line) and what was expected.
+ * Unicode code points in text[start, end): UTF-16 units less the second half of each surrogate
+ * pair. Counts without copying, so a 64 MiB line costs no memory.
  */
-function parse_parseRecords(text, format, where) {
-    return format === 'ndjson' ? parseNdjson(text, where) : parseYaml(text, where);
+function codePointLength(text, start = 0, end = text.length) {
+    let count = end - start;
+    for (let i = start + 1; i < end; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0xdc00 && c <= 0xdfff) {
+            const before = text.charCodeAt(i - 1);
+            if (before >= 0xd800 && before <= 0xdbff)
+                count--;
+        }
+    }
+    return count;
 }
-function parseYaml(text, where) {
+/** The 1-based line of each offset; offsets must be ascending. One pass over the text. */
+function json_text_linesOf(text, offsets) {
+    const lines = new Array(offsets.length);
+    let line = 1;
+    let next = text.indexOf('\n');
+    for (let k = 0; k < offsets.length; k++) {
+        const offset = offsets[k];
+        while (next !== -1 && next < offset) {
+            line++;
+            next = text.indexOf('\n', next + 1);
+        }
+        lines[k] = line;
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/evidence/limits.ts
+/**
+ * Limits on what records files and the `records` input may hold. They are this action's own
+ * limits, not limits Drata documents; each keeps a mistake from being pushed as evidence or
+ * from crashing the step without an error that names the file. The README lists them too.
+ */
+/**
+ * Deepest nesting of objects and arrays in one record (the record itself is level 1). Evidence
+ * records are flat or shallow; 64 levels is far more than any real record needs and far below
+ * the few thousand levels at which V8's recursive JSON.stringify and structuredClone (which
+ * every record passes through) overflow the stack.
+ */
+const limits_MAX_DEPTH = 64;
+/**
+ * Longest record id, in characters (Unicode code points). Drata stores the id as a string and
+ * documents no maximum; 255 is the usual size of an indexed string column, and an id longer than
+ * that is almost surely a value written into the wrong field.
+ */
+const MAX_ID_LENGTH = 255;
+/**
+ * Largest .json, .ndjson or .jsonl file. Parsed records take a few times the file's size in
+ * memory, and the push copies them again; 64 MiB (several hundred thousand records) keeps the
+ * step well inside the memory of the smallest GitHub-hosted runner.
+ */
+const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024;
+/**
+ * Largest .yaml or .yml file. The YAML parser builds a node for every value and takes about a
+ * hundred times the file's size in memory, so YAML gets a much smaller limit than JSON.
+ */
+const MAX_YAML_FILE_BYTES = 4 * 1024 * 1024;
+/** Largest total size of all matched records files, for the same reason as the per-file limits. */
+const MAX_TOTAL_FILE_BYTES = 128 * 1024 * 1024;
+const FILE_LIMITS = {
+    json: MAX_JSON_FILE_BYTES,
+    yaml: MAX_YAML_FILE_BYTES,
+    total: MAX_TOTAL_FILE_BYTES,
+};
+/** A size for messages: bytes below 1 MiB, else MiB with one decimal ("64 MiB", "65.5 MiB"). */
+function sizeText(bytes) {
+    if (bytes < 1024 * 1024)
+        return `${bytes} bytes`;
+    return `${Math.round((bytes / 1024 / 1024) * 10) / 10} MiB`;
+}
+
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/evidence/yaml-records.ts
+
+
+
+/**
+ * Parses a YAML stream (YAML 1.2, so JSON too) into records. Every document may be one object
+ * or an array of objects; empty documents are skipped. Nesting deeper than `maxDepth` is refused
+ * before the document is built, since building it recurses.
+ */
+function yaml_records_parseYamlRecords(text, where, maxDepth) {
+    const tooDeep = tooDeepAt(text, maxDepth);
+    if (tooDeep !== undefined) {
+        const { line, column } = lineColumn(text, tooDeep);
+        throw new Error(`${where} line ${line}, column ${column}: nested more than ${maxDepth} levels deep (the limit for a record)`);
+    }
     const records = [];
+    const lines = [];
+    const counter = new LineCounter();
     // uniqueKeys keeps a duplicated key from silently overwriting evidence.
-    const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true });
+    const docs = parseAllDocuments(text, {
+        uniqueKeys: true,
+        prettyErrors: true,
+        lineCounter: counter,
+    });
     if (!Array.isArray(docs))
-        return records; // only comments or nothing at all
+        return { records, lines }; // only comments or nothing at all
+    const lineOf = (offset) => counter.linePos(offset).line;
     for (const doc of docs) {
         const problem = doc.errors[0];
         if (problem) {
             // The parser's first line already says where ("… at line 3, column 1:").
             throw new Error(`${where}: not valid JSON or YAML: ${firstLine(problem.message).replace(/:$/, '')}`);
         }
-        const value = doc.toJS({ maxAliasCount: 100 });
-        if (value === null || value === undefined)
+        const contents = doc.contents;
+        if (contents === null)
             continue;
-        records.push(...asRecords(value, where));
-    }
-    return records;
-}
-function parseNdjson(text, where) {
-    const records = [];
-    const lines = text.split(/\r?\n/);
-    lines.forEach((line, index) => {
-        if (line.trim() === '')
-            return;
         let value;
         try {
-            value = JSON.parse(line);
+            value = doc.toJS({ maxAliasCount: 100 });
         }
         catch (error) {
-            throw new Error(`${where} line ${index + 1}: not valid JSON (${error.message})`, {
+            throw new Error(`${where} line ${lineOf(contents.range[0])}: ${error.message}`, {
                 cause: error,
             });
         }
-        if (!parse_isPlainObject(value)) {
-            throw new Error(`${where} line ${index + 1}: expected one JSON object per line`);
+        if (value === null || value === undefined)
+            continue;
+        const docLine = lineOf(contents.range[0]);
+        const starts = isSeq(contents)
+            ? contents.items.map((item) => lineOf(rangeStart(item, contents.range[0])))
+            : [docLine];
+        if (Array.isArray(value))
+            value.forEach((item, index) => {
+                if (!isPlainObject(item))
+                    throw new Error(`${where} line ${starts[index] ?? docLine}: ${itemProblem(item, index)}`);
+            });
+        const found = asRecords(value, `${where} line ${docLine}`);
+        // One at a time: spreading a huge array into push() overflows the stack.
+        for (let k = 0; k < found.length; k++) {
+            records.push(found[k]);
+            lines.push(starts[k] ?? docLine);
         }
-        records.push(value);
-    });
-    return records;
-}
-function asRecords(value, where) {
-    if (parse_isPlainObject(value))
-        return [value];
-    if (Array.isArray(value)) {
-        value.forEach((item, index) => {
-            if (!parse_isPlainObject(item)) {
-                throw new Error(`${where}: item ${index + 1} is ${describe(item)}; expected an object`);
-            }
-        });
-        return value;
     }
-    throw new Error(`${where}: found ${describe(value)}; expected an object or an array of objects`);
+    return { records, lines };
 }
-function describe(value) {
-    if (value === null)
-        return 'null';
-    if (Array.isArray(value))
-        return 'an array';
-    return `a ${typeof value}`;
+/**
+ * Offset of the first collection nested deeper than `maxDepth` (plus one for a top-level
+ * sequence of records), from the parser's token tree, walked with an explicit stack.
+ */
+function tooDeepAt(text, maxDepth) {
+    for (const token of new Parser().parse(text)) {
+        if (token.type !== 'document' || !token.value)
+            continue;
+        const top = token.value;
+        const topIsSeq = top.type === 'block-seq' ||
+            (top.type === 'flow-collection' && top.start.type === 'flow-seq-start');
+        const limit = maxDepth + (topIsSeq ? 1 : 0);
+        const stack = [[top, 1]];
+        for (let entry = stack.pop(); entry; entry = stack.pop()) {
+            const [node, depth] = entry;
+            if (node.type !== 'block-map' && node.type !== 'block-seq' && node.type !== 'flow-collection')
+                continue;
+            if (depth > limit)
+                return node.offset;
+            for (const item of node.items) {
+                if (item.key)
+                    stack.push([item.key, depth + 1]);
+                if (item.value)
+                    stack.push([item.value, depth + 1]);
+            }
+        }
+    }
+    return undefined;
+}
+function rangeStart(item, fallback) {
+    const range = item?.range;
+    return range ? range[0] : fallback;
 }
 function firstLine(text) {
     return text.split('\n')[0] ?? text;
+}
+
+;// CONCATENATED MODULE: ./src/evidence/parse.ts
+
+
+
+
+
+/**
+ * Parses records written as strict JSON, YAML or newline-delimited JSON. A JSON or YAML
+ * document may be one object or an array of objects. Throws an error that says where (`where`,
+ * plus the line and, for syntax, the column) and what was expected.
+ */
+function parse_parseRecords(text, format, where) {
+    const parsed = format === 'ndjson'
+        ? parseNdjson(text, where)
+        : format === 'json'
+            ? parseJson(text, where)
+            : parseYamlRecords(text, where, MAX_DEPTH);
+    // Whatever the parser, a record must survive JSON.stringify and structuredClone unchanged.
+    parsed.records.forEach((record, index) => {
+        const problem = valueProblem(record, MAX_DEPTH);
+        if (problem) {
+            const line = `line ${parsed.lines[index]}`;
+            const place = format === 'ndjson' ? line : `record ${index + 1} (${line})`;
+            throw new Error(`${where} ${place}: ${problem}`);
+        }
+    });
+    return parsed;
+}
+function parseJson(text, where) {
+    let shape;
+    try {
+        shape = checkJsonText(text, MAX_DEPTH);
+    }
+    catch (error) {
+        throw jsonError(error, text, where);
+    }
+    const value = JSON.parse(text);
+    if (!shape.topIsArray) {
+        const line = linesOf(text, [text.search(/\S/)]);
+        return { records: asRecords(value, `${where} line ${line[0]}`), lines: line };
+    }
+    const lines = linesOf(text, shape.itemStarts);
+    const items = value;
+    items.forEach((item, index) => {
+        if (!isPlainObject(item))
+            throw new Error(`${where} line ${lines[index]}: ${itemProblem(item, index)}`);
+    });
+    return { records: items, lines };
+}
+function parseNdjson(text, where) {
+    const records = [];
+    const lines = [];
+    text.split(/\r?\n/).forEach((line, index) => {
+        if (/^[ \t\r]*$/.test(line))
+            return;
+        try {
+            checkJsonText(line, MAX_DEPTH);
+        }
+        catch (error) {
+            throw jsonError(error, line, `${where} line ${index + 1}`, false);
+        }
+        const value = JSON.parse(line);
+        if (!isPlainObject(value)) {
+            throw new Error(`${where} line ${index + 1}: expected one JSON object per line`);
+        }
+        records.push(value);
+        lines.push(index + 1);
+    });
+    return { records, lines };
+}
+/** A scanner error as `<where> line L, column C: …`; `withLine` false when `where` has it. */
+function jsonError(error, text, where, withLine = true) {
+    if (!(error instanceof JsonTextError))
+        return error;
+    const { line, column } = lineColumn(text, error.offset);
+    const place = withLine ? `${where} line ${line}, column ${column}` : `${where}, column ${column}`;
+    const kind = error.syntax ? 'not valid JSON: ' : '';
+    return new Error(`${place}: ${kind}${error.message}`, { cause: error });
+}
+/**
+ * What keeps a parsed value from going to Drata unchanged: nesting deeper than `maxDepth` (the
+ * value itself is level 1) or a number JSON cannot carry (YAML's .inf and .nan). Walks with its
+ * own stack, so any depth is safe.
+ */
+function valueProblem(value, maxDepth) {
+    const values = [value];
+    const depths = [1];
+    while (values.length > 0) {
+        const current = values.pop();
+        const depth = depths.pop();
+        if (typeof current === 'number' && !Number.isFinite(current))
+            return `holds the number ${current}, which JSON cannot carry`;
+        if (typeof current !== 'object' || current === null)
+            continue;
+        if (depth > maxDepth)
+            return `nested more than ${maxDepth} levels deep (the limit for a record)`;
+        for (const child of Array.isArray(current) ? current : Object.values(current)) {
+            if (typeof child === 'number' || (typeof child === 'object' && child !== null)) {
+                values.push(child);
+                depths.push(depth + 1);
+            }
+        }
+    }
+    return undefined;
 }
 
 // EXTERNAL MODULE: ./src/input-names.ts
@@ -74143,7 +74600,7 @@ function readInlineRecords(p) {
     if (raw === '')
         return [];
     try {
-        return parseRecords(raw, 'yaml', `'${INPUT.records}'`).filter(isPlainObject);
+        return parseRecords(raw, 'yaml', `'${INPUT.records}'`).records;
     }
     catch (error) {
         p.problems.push(`${error.message} (inline JSON or YAML: one object or an array of objects)`);
@@ -74182,7 +74639,7 @@ function readCollectors(p) {
 /* harmony export */   y: () => (/* binding */ lastResort)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8072);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7935);
 /* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(649);
 
 
@@ -74996,8 +75453,8 @@ function buildApi(config) {
     };
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 5 modules
-var inputs = __nccwpck_require__(8072);
+// EXTERNAL MODULE: ./src/inputs.ts + 8 modules
+var inputs = __nccwpck_require__(7935);
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __nccwpck_require__(649);
 ;// CONCATENATED MODULE: ./src/push/orphans.ts

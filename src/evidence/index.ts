@@ -86,11 +86,11 @@ export async function gatherEvidence(
   if (settings.inlineRecords.length > 0) {
     sources.push({ source: 'inline', records: settings.inlineRecords, idField: settings.idField })
   }
-  for (const { file, records } of await readRecordFiles(
+  for (const { file, records, lines } of await readRecordFiles(
     settings.recordsFiles,
     settings.workspace,
   )) {
-    sources.push({ source: file, records, idField: settings.idField })
+    sources.push({ source: file, records, idField: settings.idField, lines })
   }
   const collectors: CollectorRun[] = []
   const run = readRunContext(env)

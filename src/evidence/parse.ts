@@ -1,82 +1,114 @@
-import { parseAllDocuments } from 'yaml'
+import { checkJsonText, type JsonShape, JsonTextError, lineColumn, linesOf } from './json-text.js'
+import { MAX_DEPTH } from './limits.js'
+import {
+  asRecords,
+  isPlainObject,
+  itemProblem,
+  type JsonRecord,
+  type ParsedRecords,
+} from './shape.js'
+import { parseYamlRecords } from './yaml-records.js'
 
-export type RecordFormat = 'yaml' | 'ndjson'
-export type JsonRecord = Record<string, unknown>
+export { isPlainObject, type JsonRecord, type ParsedRecords } from './shape.js'
 
-/** Whether a parsed value is a plain JSON object (not null, not an array). */
-export function isPlainObject(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
+/** json: strict RFC 8259; yaml: YAML 1.2 (files and the `records` input); ndjson: a JSON object a line. */
+export type RecordFormat = 'json' | 'yaml' | 'ndjson'
 
 /**
- * Parses records written as JSON or YAML (YAML is a superset of JSON, so one parser serves
- * both) or as newline-delimited JSON. Each document may be one object or an array of objects.
- * Throws an error that says where (`where`, plus the line) and what was expected.
+ * Parses records written as strict JSON, YAML or newline-delimited JSON. A JSON or YAML
+ * document may be one object or an array of objects. Throws an error that says where (`where`,
+ * plus the line and, for syntax, the column) and what was expected.
  */
-export function parseRecords(text: string, format: RecordFormat, where: string): JsonRecord[] {
-  return format === 'ndjson' ? parseNdjson(text, where) : parseYaml(text, where)
-}
-
-function parseYaml(text: string, where: string): JsonRecord[] {
-  const records: JsonRecord[] = []
-  // uniqueKeys keeps a duplicated key from silently overwriting evidence.
-  const docs = parseAllDocuments(text, { uniqueKeys: true, prettyErrors: true })
-  if (!Array.isArray(docs)) return records // only comments or nothing at all
-  for (const doc of docs) {
-    const problem = doc.errors[0]
+export function parseRecords(text: string, format: RecordFormat, where: string): ParsedRecords {
+  const parsed =
+    format === 'ndjson'
+      ? parseNdjson(text, where)
+      : format === 'json'
+        ? parseJson(text, where)
+        : parseYamlRecords(text, where, MAX_DEPTH)
+  // Whatever the parser, a record must survive JSON.stringify and structuredClone unchanged.
+  parsed.records.forEach((record, index) => {
+    const problem = valueProblem(record, MAX_DEPTH)
     if (problem) {
-      // The parser's first line already says where ("… at line 3, column 1:").
-      throw new Error(
-        `${where}: not valid JSON or YAML: ${firstLine(problem.message).replace(/:$/, '')}`,
-      )
+      const line = `line ${parsed.lines[index]}`
+      const place = format === 'ndjson' ? line : `record ${index + 1} (${line})`
+      throw new Error(`${where} ${place}: ${problem}`)
     }
-    const value: unknown = doc.toJS({ maxAliasCount: 100 })
-    if (value === null || value === undefined) continue
-    records.push(...asRecords(value, where))
-  }
-  return records
+  })
+  return parsed
 }
 
-function parseNdjson(text: string, where: string): JsonRecord[] {
+function parseJson(text: string, where: string): ParsedRecords {
+  let shape: JsonShape
+  try {
+    shape = checkJsonText(text, MAX_DEPTH)
+  } catch (error) {
+    throw jsonError(error, text, where)
+  }
+  const value: unknown = JSON.parse(text)
+  if (!shape.topIsArray) {
+    const line = linesOf(text, [text.search(/\S/)])
+    return { records: asRecords(value, `${where} line ${line[0]}`), lines: line }
+  }
+  const lines = linesOf(text, shape.itemStarts)
+  const items = value as unknown[]
+  items.forEach((item, index) => {
+    if (!isPlainObject(item))
+      throw new Error(`${where} line ${lines[index]}: ${itemProblem(item, index)}`)
+  })
+  return { records: items as JsonRecord[], lines }
+}
+
+function parseNdjson(text: string, where: string): ParsedRecords {
   const records: JsonRecord[] = []
-  const lines = text.split(/\r?\n/)
-  lines.forEach((line, index) => {
-    if (line.trim() === '') return
-    let value: unknown
+  const lines: number[] = []
+  text.split(/\r?\n/).forEach((line, index) => {
+    if (/^[ \t\r]*$/.test(line)) return
     try {
-      value = JSON.parse(line)
+      checkJsonText(line, MAX_DEPTH)
     } catch (error) {
-      throw new Error(`${where} line ${index + 1}: not valid JSON (${(error as Error).message})`, {
-        cause: error,
-      })
+      throw jsonError(error, line, `${where} line ${index + 1}`, false)
     }
+    const value: unknown = JSON.parse(line)
     if (!isPlainObject(value)) {
       throw new Error(`${where} line ${index + 1}: expected one JSON object per line`)
     }
     records.push(value)
+    lines.push(index + 1)
   })
-  return records
+  return { records, lines }
 }
 
-function asRecords(value: unknown, where: string): JsonRecord[] {
-  if (isPlainObject(value)) return [value]
-  if (Array.isArray(value)) {
-    value.forEach((item, index) => {
-      if (!isPlainObject(item)) {
-        throw new Error(`${where}: item ${index + 1} is ${describe(item)}; expected an object`)
+/** A scanner error as `<where> line L, column C: …`; `withLine` false when `where` has it. */
+function jsonError(error: unknown, text: string, where: string, withLine = true): Error {
+  if (!(error instanceof JsonTextError)) return error as Error
+  const { line, column } = lineColumn(text, error.offset)
+  const place = withLine ? `${where} line ${line}, column ${column}` : `${where}, column ${column}`
+  const kind = error.syntax ? 'not valid JSON: ' : ''
+  return new Error(`${place}: ${kind}${error.message}`, { cause: error })
+}
+
+/**
+ * What keeps a parsed value from going to Drata unchanged: nesting deeper than `maxDepth` (the
+ * value itself is level 1) or a number JSON cannot carry (YAML's .inf and .nan). Walks with its
+ * own stack, so any depth is safe.
+ */
+export function valueProblem(value: unknown, maxDepth: number): string | undefined {
+  const values: unknown[] = [value]
+  const depths: number[] = [1]
+  while (values.length > 0) {
+    const current = values.pop()
+    const depth = depths.pop() as number
+    if (typeof current === 'number' && !Number.isFinite(current))
+      return `holds the number ${current}, which JSON cannot carry`
+    if (typeof current !== 'object' || current === null) continue
+    if (depth > maxDepth) return `nested more than ${maxDepth} levels deep (the limit for a record)`
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === 'number' || (typeof child === 'object' && child !== null)) {
+        values.push(child)
+        depths.push(depth + 1)
       }
-    })
-    return value as JsonRecord[]
+    }
   }
-  throw new Error(`${where}: found ${describe(value)}; expected an object or an array of objects`)
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null'
-  if (Array.isArray(value)) return 'an array'
-  return `a ${typeof value}`
-}
-
-function firstLine(text: string): string {
-  return text.split('\n')[0] ?? text
+  return undefined
 }

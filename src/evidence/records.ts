@@ -1,3 +1,5 @@
+import { codePointLength } from './json-text.js'
+import { MAX_ID_LENGTH } from './limits.js'
 import type { JsonRecord } from './parse.js'
 
 /** A record ready to send, with its id and where it came from. */
@@ -14,10 +16,14 @@ export interface SourcedRecords {
   records: JsonRecord[]
   /** Field holding each record's id: the `id-field` input for user records, `id` for collectors. */
   idField: string
+  /** The 1-based line each record starts on in its file, parallel to `records`, when known. */
+  lines?: readonly number[]
 }
 
 /** Largest single record accepted: keeps every request far below the 5 MB we stay under. */
 export const MAX_RECORD_BYTES = 1024 * 1024
+
+const MAX_LISTED = 100
 
 /**
  * Checks every record's id and size and rejects duplicate ids across sources, reporting every
@@ -28,10 +34,16 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
   const problems: string[] = []
   const out: EvidenceRecord[] = []
   const seen = new Map<string, string[]>()
-  for (const { source, records, idField } of sources) {
+  for (const { source, records, idField, lines } of sources) {
     records.forEach((record, index) => {
-      const where = `${source} record ${index + 1}`
+      const line = lines?.[index]
+      const where = `${source} record ${index + 1}${line === undefined ? '' : ` (line ${line})`}`
       const raw = record[idField]
+      const bad = typeof raw === 'string' ? idTextProblem(raw) : undefined
+      if (bad) {
+        problems.push(`${where}: '${idField}' ${bad}`)
+        return
+      }
       const id =
         typeof raw === 'number' && Number.isFinite(raw)
           ? String(raw)
@@ -62,12 +74,53 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
       out.push({ id, source, data })
     })
   }
+  // A file of 100,000 bad records must not become a 100,000-line error.
+  if (problems.length > MAX_LISTED) {
+    const more = problems.length - MAX_LISTED
+    problems.length = MAX_LISTED
+    problems.push(`… and ${more} more records with problems`)
+  }
   const duplicates = [...seen].filter(([, where]) => where.length > 1)
   for (const [id, where] of duplicates.slice(0, 50))
     problems.push(`duplicate id '${id}' in ${where.join(', ')}`)
   if (duplicates.length > 50) problems.push(`… and ${duplicates.length - 50} more duplicate ids`)
   if (problems.length > 0) throw new RecordError(problems)
   return out
+}
+
+// C0 controls, DEL, C1 controls and the Unicode line and paragraph separators: invisible or
+// line-breaking characters that make one id look like another, or like two, in Drata and logs.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/u
+// Half of a UTF-16 surrogate pair with no other half: not a character; JSON carries it only as
+// an escape that other systems read differently.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+
+/** Why a string id cannot be used, or undefined. Checked before trimming: nothing is hidden. */
+function idTextProblem(id: string): string | undefined {
+  const control = CONTROL.exec(id)
+  if (control)
+    return `has control character ${codePoint(control[0])} at character ${codePointLength(id, 0, control.index) + 1} (${preview(id)}); an id must be printable text on one line`
+  if (LONE_SURROGATE.test(id))
+    return `has an unpaired UTF-16 surrogate (${preview(id)}); an id must be valid Unicode text`
+  // Cheap test first: the code-point count is at most the UTF-16 length.
+  const length = id.length > MAX_ID_LENGTH ? codePointLength(id) : 0
+  if (length > MAX_ID_LENGTH)
+    return `is ${length} characters (${preview(id)}); an id may be at most ${MAX_ID_LENGTH} characters (this action's limit)`
+  return undefined
+}
+
+function codePoint(char: string): string {
+  return `U+${(char.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`
+}
+
+/** The start of an id as a JSON string, so control characters show as escapes. */
+function preview(id: string): string {
+  const start = JSON.stringify(id.slice(0, 40)).replace(
+    /[\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${(c.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  )
+  return id.length > 40 ? `${start.slice(0, -1)}…"` : start
 }
 
 /** Thrown when records are unusable; nothing has been sent when it is thrown. */

@@ -102,12 +102,12 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
     [
       'records a scalar',
       { records: '42' },
-      "'records': found a number; expected an object or an array of objects",
+      "'records' line 1: found a number; expected an object or an array of objects",
     ],
     [
       'records array of strings',
       { records: '["a","b"]' },
-      "'records': item 1 is a string; expected an object",
+      "'records' line 1: item 1 is a string; expected an object",
     ],
     [
       'record without id',
@@ -167,7 +167,7 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
     [
       'records-file with broken NDJSON',
       { 'records-file': 'e.ndjson' },
-      'e.ndjson line 2: not valid JSON',
+      'e.ndjson line 2, column 2: not valid JSON: expected a property name in double quotes',
       { 'e.ndjson': '{"id":"a"}\n{oops}\n' },
     ],
   ]

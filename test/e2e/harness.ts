@@ -19,8 +19,8 @@ export interface ActionRun {
   env?: Record<string, string>
   /** Event payload written to GITHUB_EVENT_PATH. */
   event?: object
-  /** Files to create in the workspace, by relative path. */
-  files?: Record<string, string>
+  /** Files to create in the workspace, by relative path (bytes for files that are not text). */
+  files?: Record<string, string | Uint8Array>
   /** State the runner hands a post step (STATE_<name>). */
   state?: Record<string, string>
   /** Called with the child right after it starts (to signal or kill it). */

@@ -381,6 +381,15 @@ describe('inline records', () => {
     expect(found[0]).toContain(`'${INPUT.records}'`)
     expect(found[0]).toContain('inline JSON or YAML')
   })
+
+  it('refuses nesting deeper than the limit, naming the line and column', () => {
+    const raw = `id: a\nx: ${'['.repeat(5000)}${']'.repeat(5000)}`
+    expect(problems({ ...BASE, records: raw })).toEqual([
+      expect.stringMatching(
+        /^'records' line 2, column 67: nested more than 64 levels deep \(the limit for a record\)/,
+      ),
+    ])
+  })
 })
 
 describe('records-file', () => {

@@ -5,6 +5,7 @@ import {
   RecordError,
   type SourcedRecords,
 } from '../../src/evidence/records.js'
+import { MAX_ID_LENGTH } from '../../src/evidence/limits.js'
 
 function problemsOf(sources: SourcedRecords[]): string[] {
   try {
@@ -163,6 +164,73 @@ describe('assembleRecords', () => {
     expect(problems).toHaveLength(3)
     expect(message.startsWith('Invalid records:\n')).toBe(true)
     for (const p of problems) expect(message).toContain(`  - ${p}`)
+  })
+
+  it.each([
+    ['a newline', 'a\nb', 'U+000A at character 2 ("a\\nb")'],
+    [
+      'a trailing newline, even though ids are trimmed',
+      'abc\n',
+      'U+000A at character 4 ("abc\\n")',
+    ],
+    ['a NUL', '\u0000x', 'U+0000 at character 1 ("\\u0000x")'],
+    ['a DEL', 'a\u007f', 'U+007F at character 2 ("a\\u007f")'],
+    ['a C1 control', 'a\u0085', 'U+0085 at character 2 ("a\\u0085")'],
+    ['a line separator', '😀\u2028', 'U+2028 at character 2 ("😀\\u2028")'],
+    ['a paragraph separator', 'a\u2029', 'U+2029 at character 2 ("a\\u2029")'],
+  ])('rejects an id with %s, naming the source, record and line', (_label, id, detail) => {
+    const found = problemsOf([
+      { source: 'e/x.ndjson', records: [{ id: 'ok' }, { id }], idField: 'id', lines: [1, 3] },
+    ])
+    expect(found).toEqual([
+      `e/x.ndjson record 2 (line 3): 'id' has control character ${detail}; an id must be printable text on one line`,
+    ])
+  })
+
+  it('checks the id field it was told to use', () => {
+    expect(problemsOf([{ source: 'inline', records: [{ key: 'k\t' }], idField: 'key' }])).toEqual([
+      `inline record 1: 'key' has control character U+0009 at character 2 ("k\\t"); an id must be printable text on one line`,
+    ])
+  })
+
+  it('rejects an id with an unpaired surrogate', () => {
+    expect(problemsOf([{ source: 'f.json', records: [{ id: 'a\ud800' }], idField: 'id' }])).toEqual(
+      [
+        `f.json record 1: 'id' has an unpaired UTF-16 surrogate ("a\\ud800"); an id must be valid Unicode text`,
+      ],
+    )
+  })
+
+  it(`accepts an id of ${MAX_ID_LENGTH} characters, counting characters outside the BMP as one`, () => {
+    const out = assembleRecords([
+      {
+        source: 'inline',
+        records: [{ id: 'x'.repeat(MAX_ID_LENGTH) }, { id: '😀'.repeat(MAX_ID_LENGTH) }],
+        idField: 'id',
+      },
+    ])
+    expect(out).toHaveLength(2)
+  })
+
+  it('rejects a longer id, with its length and the limit', () => {
+    const found = problemsOf([
+      { source: 'f.json', records: [{ id: 'y'.repeat(100_000) }], idField: 'id', lines: [7] },
+    ])
+    expect(found).toEqual([
+      `f.json record 1 (line 7): 'id' is 100000 characters ("${'y'.repeat(40)}…"); an id may be at most ${MAX_ID_LENGTH} characters (this action's limit)`,
+    ])
+    expect(
+      problemsOf([
+        { source: 'i', records: [{ id: 'z'.repeat(MAX_ID_LENGTH + 1) }], idField: 'id' },
+      ]),
+    ).toEqual([expect.stringContaining(`'id' is ${MAX_ID_LENGTH + 1} characters`)])
+  })
+
+  it('lists at most 100 record problems and counts the rest', () => {
+    const records = Array.from({ length: 150_000 }, () => ({ id: 'bad\n' }))
+    const found = problemsOf([{ source: 'f.json', records, idField: 'id' }])
+    expect(found).toHaveLength(101)
+    expect(found.at(-1)).toBe('… and 149900 more records with problems')
   })
 
   it('returns nothing for no sources', () => {

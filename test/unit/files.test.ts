@@ -1,0 +1,105 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { readRecordFiles } from '../../src/evidence/files.js'
+import { FILE_LIMITS, type FileLimits } from '../../src/evidence/limits.js'
+
+let workspace: string
+beforeEach(() => {
+  workspace = mkdtempSync(path.join(tmpdir(), 'drata-files-'))
+})
+afterEach(() => {
+  rmSync(workspace, { recursive: true, force: true })
+})
+
+function write(files: Record<string, string | Uint8Array>): void {
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true })
+    writeFileSync(path.join(workspace, name), content)
+  }
+}
+
+async function readError(patterns: string[], limits: FileLimits = FILE_LIMITS): Promise<string> {
+  try {
+    await readRecordFiles(patterns, workspace, limits)
+  } catch (error) {
+    return (error as Error).message
+  }
+  throw new Error('readRecordFiles accepted the files')
+}
+
+describe('readRecordFiles', () => {
+  it('reads each format with the line of every record, in sorted order', async () => {
+    write({
+      'e/b.ndjson': '{"id":"n1"}\n\n{"id":"n2"}\n',
+      'e/a.json': '[\n{"id":"j1"}\n]',
+      'e/c.yml': '- id: y1\n- id: y2\n',
+    })
+    expect(await readRecordFiles(['e/*'], workspace)).toEqual([
+      { file: 'e/a.json', records: [{ id: 'j1' }], lines: [2] },
+      { file: 'e/b.ndjson', records: [{ id: 'n1' }, { id: 'n2' }], lines: [1, 3] },
+      { file: 'e/c.yml', records: [{ id: 'y1' }, { id: 'y2' }], lines: [1, 2] },
+    ])
+  })
+
+  it('reads .json as JSON, not YAML', async () => {
+    write({ 'a.json': '{"id": "a", "status": ok}' })
+    expect(await readError(['a.json'])).toBe(
+      "a.json line 1, column 23: not valid JSON: expected a value, found 'o' (a bare word; quote text as a JSON string)",
+    )
+  })
+
+  it('accepts a UTF-8 byte order mark', async () => {
+    write({
+      'a.json': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"a"}')]),
+      'b.ndjson': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"b"}\n')]),
+    })
+    const found = await readRecordFiles(['*.json', '*.ndjson'], workspace)
+    expect(found.map((f) => f.records)).toEqual([[{ id: 'a' }], [{ id: 'b' }]])
+  })
+
+  it('refuses invalid UTF-8, naming the file and byte offset', async () => {
+    write({ 'a.yaml': Buffer.concat([Buffer.from('id: a\nname: caf'), Buffer.from([0xe9, 0x0a])]) })
+    expect(await readError(['a.yaml'])).toBe(
+      'a.yaml: not valid UTF-8: invalid byte 0xE9 at byte offset 15 (line 2); save the file as UTF-8',
+    )
+  })
+
+  it('refuses a file over its size limit by its size, naming the file and the limit', async () => {
+    write({
+      'big.json': `[${'{"id":"x"},'.repeat(20)}{"id":"y"}]`,
+      'big.yaml': 'id: a\n'.repeat(20),
+    })
+    const limits = { json: 100, yaml: 50, total: 1000 }
+    expect((await readError(['big.*'], limits)).split('\n')).toEqual([
+      'big.json: 232 bytes; a JSON records file may be at most 100 bytes; split it into several files',
+      'big.yaml: 120 bytes; a YAML records file may be at most 50 bytes; write it as .json or .ndjson, which may be larger, or split it',
+    ])
+  })
+
+  it('refuses records files over the total limit, naming the file that passes it', async () => {
+    write({ 'a.json': '{"id":"a"}', 'b.json': '{"id":"b"}', 'c.json': '{"id":"c"}' })
+    expect(await readError(['*.json'], { json: 100, yaml: 100, total: 15 })).toBe(
+      'b.json: brings the records files to 20 bytes, over the 15 bytes one run may read; push them in several steps',
+    )
+  })
+
+  it('reports the problems of every file at once', async () => {
+    write({
+      'a.json': "{'id': 'a'}",
+      'b.json': '{"id":"b"}',
+      'c.jsonl': '{"id":"c"}\n{"id":"d",}\n',
+      'd.json': Buffer.from([0x7b, 0xff, 0x7d]),
+    })
+    expect((await readError(['*.json', '*.jsonl'])).split('\n')).toEqual([
+      'a.json line 1, column 2: not valid JSON: expected a property name in double quotes, found "\'" (JSON strings take double quotes)',
+      "c.jsonl line 2, column 11: not valid JSON: trailing comma before '}'; JSON allows none",
+      'd.json: not valid UTF-8: invalid byte 0xFF at byte offset 1 (line 1); save the file as UTF-8',
+    ])
+  })
+
+  it('has limits that keep a YAML file far smaller than a JSON one', () => {
+    expect(FILE_LIMITS).toEqual({ json: 64 * 2 ** 20, yaml: 4 * 2 ** 20, total: 128 * 2 ** 20 })
+  })
+})
