@@ -135,4 +135,19 @@ describe('collector schemas', () => {
     const { requiredChecksComplete: _, ...protection } = repo.protection
     expect(compileRecordValidator(loadSchema('repository'))({ ...repo, protection }).ok).toBe(false)
   })
+
+  it('have an example Drata custom test each, naming only fields the schema declares', () => {
+    for (const name of COLLECTORS) {
+      const text = readFileSync(new URL(`tests/${name}.md`, SCHEMAS), 'utf8')
+      const fields = [...text.matchAll(/^\| `([\w.]+)` +\|/gm)].map((m) => m[1] as string)
+      expect(fields, `${name} test has conditions`).toContain('collector')
+      for (const field of fields) {
+        let schema: Schema | undefined = loadSchema(name)
+        for (const key of field.split('.')) {
+          schema = (schema?.items ?? schema)?.properties?.[key]
+        }
+        expect(schema, `${name}: ${field}`).toBeDefined()
+      }
+    }
+  })
 })
