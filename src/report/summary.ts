@@ -12,7 +12,10 @@ const PREVIEW_CHARS = 600
 export function buildSummary(report: RunReport, clean: (s: string) => string): string {
   const o = report.outcome
   const parts: string[] = [`## ${headline(report)}`]
-  if (o.error) parts.push(`<pre>${escapeHtml(clean(o.error))}</pre>`)
+  // Not <pre>: GitHub's Markdown CSS does not wrap it, so a long line ran off the summary.
+  // Its inline code keeps line breaks and indentation and wraps; a blank line would end the block.
+  if (o.error)
+    parts.push(`<p><code>${escapeHtml(clean(o.error)).replace(/\n\s*\n/g, '\n')}</code></p>`)
   if (report.invalid) return `${parts.join('\n\n')}\n`
   const num = (n: number | null) => (n === null ? 'unknown (offline dry run)' : String(n))
   parts.push(

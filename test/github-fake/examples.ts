@@ -1,7 +1,7 @@
 // The README's example record for each collector, computed by running the real collector
 // against the GitHub fake's default state. scripts/readme-examples.ts prints them for the
 // README; test/unit/collector-docs.test.ts checks the README still shows exactly these.
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { readRunContext } from '../../src/evidence/context.js'
@@ -33,16 +33,22 @@ export async function collectorExamples(apiUrl: string): Promise<Record<Collecto
   writeFileSync(path.join(workspace, 'dist', 'shop-1.4.0.tgz'), 'example build output\n')
   const github = githubClient('ghs_example', apiUrl, quiet)
   const examples = {} as Record<CollectorName, unknown>
-  for (const [name, event] of Object.entries(EXAMPLE_EVENTS) as Array<[CollectorName, EventName]>) {
-    const run = readRunContext(eventEnv(event, apiUrl))
-    const records = await COLLECTOR_REGISTRY[name]({
-      run,
-      now: EXAMPLE_NOW,
-      github,
-      workspace,
-      artifacts: ['dist/*.tgz'],
-    })
-    examples[name] = records[0]
+  try {
+    for (const [name, event] of Object.entries(EXAMPLE_EVENTS) as Array<
+      [CollectorName, EventName]
+    >) {
+      const run = readRunContext(eventEnv(event, apiUrl))
+      const records = await COLLECTOR_REGISTRY[name]({
+        run,
+        now: EXAMPLE_NOW,
+        github,
+        workspace,
+        artifacts: ['dist/*.tgz'],
+      })
+      examples[name] = records[0]
+    }
+  } finally {
+    rmSync(workspace, { recursive: true, force: true })
   }
   return examples
 }

@@ -66,7 +66,7 @@ describe('buildSummary headline', () => {
     expect(headline(s)).toBe(
       "## ❌ Drata evidence push failed (replace: session gh-1-1 cancelled, Drata's active data unchanged)",
     )
-    expect(s).toContain('<pre>Drata rejected 1 record</pre>')
+    expect(s).toContain('<p><code>Drata rejected 1 record</code></p>')
   })
 
   it('reports a failure that left the session open with its status', () => {
@@ -94,7 +94,7 @@ describe('buildSummary headline', () => {
       keep,
     )
     expect(headline(s)).toBe('## 🔍 Dry run: a real run would fail')
-    expect(s).toContain('<pre>A real run would fail: too many removed</pre>')
+    expect(s).toContain('<p><code>A real run would fail: too many removed</code></p>')
   })
 
   it('reports invalid inputs with the error and nothing else', () => {
@@ -103,7 +103,7 @@ describe('buildSummary headline', () => {
       keep,
     )
     expect(headline(s)).toBe('## ❌ Nothing was sent to Drata: fix the inputs or records below')
-    expect(s).toContain('<pre>Invalid input:\n  - bad</pre>')
+    expect(s).toContain('<p><code>Invalid input:\n  - bad</code></p>')
     expect(s).not.toContain('<table>')
   })
 })
@@ -313,10 +313,15 @@ describe('buildSummary escaping and secrets', () => {
     expect(s).toContain('&quot;token&quot;:&quot;***&quot;'.replace(/&quot;/g, '"'))
   })
 
+  it('keeps an error with blank lines in one HTML block, so none of it becomes Markdown', () => {
+    const s = buildSummary(report({ error: 'first\n\n  *second*\n \nthird' }), keep)
+    expect(s).toContain('<p><code>first\n  *second*\nthird</code></p>')
+  })
+
   it('removes a secret that HTML escaping would otherwise alter', () => {
     const secret = 'ab<&>cd'
     const s = buildSummary(report({ error: `x ${secret} y` }), (t) => redact(t, [secret]))
-    expect(s).toContain('<pre>x *** y</pre>')
+    expect(s).toContain('<p><code>x *** y</code></p>')
   })
 
   it('does not show part of a secret cut by the preview', () => {
