@@ -3,7 +3,6 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll } from 'vitest'
 
 /** The committed bundles: e2e tests run what users run. */
 export const DIST = {
@@ -49,12 +48,13 @@ export interface ActionResult {
 }
 
 const made: string[] = []
-// Every job directory a test file makes is removed when that file's tests are done.
-afterAll(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
 
-/** A fresh root with a workspace, like a runner's job directory; removed after the file's tests. */
+/** Removes every job directory made so far (test/setup.ts calls it after each test file). */
+export function removeDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+}
+
+/** A fresh root with a workspace, like a runner's job directory; see removeDirs. */
 export function makeDirs(): RunDirs {
   const root = mkdtempSync(path.join(tmpdir(), 'drata-e2e-'))
   made.push(root)
