@@ -1,11 +1,13 @@
-// `npm run bench`: measures the action as users run it (node dist/index.js against the local
-// sandbox) and prints each figure as a ratio to a baseline measured in the same run, so the
-// numbers compare across machines. Not a test: it asserts nothing and never fails on speed.
+// `npm run bench`: measures the action as users run it (node dist/main/index.js against the
+// local sandbox) and prints each figure as a ratio to a baseline measured in the same run, and
+// each mode's requests against the floor, so the numbers compare across machines. Not a test:
+// it asserts nothing and never fails on speed.
 import { spawnSync } from 'node:child_process'
-import { makeRecords, runAction, sandboxInputs } from '../test/e2e/harness.ts'
+import { makeRecords, removeDirs, runAction, sandboxInputs } from '../test/e2e/harness.ts'
 import { startSandbox } from '../test/sandbox/server.ts'
 
 const REPEAT = 5
+const BATCH = 500
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
@@ -22,34 +24,36 @@ async function time(fn: () => unknown | Promise<unknown>): Promise<number> {
   return median(samples)
 }
 
-const rows: Array<[string, string, string, string]> = []
-const row = (name: string, ms: number, base: number, note = '') =>
-  rows.push([name, `${ms.toFixed(0)} ms`, `${(ms / base).toFixed(2)}x`, note])
+const rows: string[][] = []
+const row = (...cells: string[]) => rows.push(cells)
 
 // Cold start: a bare Node process is the baseline; the action in an offline dry run does all
 // its own start-up work (bundle load, inputs, collectors, summary) but no network.
 const nodeStart = await time(() => spawnSync(process.execPath, ['-e', '0']))
-row('node -e 0 (baseline)', nodeStart, nodeStart)
 const coldStart = await time(() =>
   runAction({
     inputs: { 'dry-run': 'true', records: '{"id":"a"}', collect: 'commit,workflow-run' },
   }),
 )
-row('action cold start (offline dry run)', coldStart, nodeStart)
 
-// Pushes of 1,000 records; the baseline is the plain upsert, the cheapest write.
-const N = 1000
-async function push(mode: string, carried: number): Promise<{ ms: number; requests: number }> {
+/** One run of `mode` with `n` new records into a resource already holding `active`. */
+async function push(mode: string, n: number, active: number) {
   const sandbox = await startSandbox({ rateLimitPerMinute: 0 })
   try {
-    if (carried > 0) sandbox.seed(1, 1, makeRecords(carried, 'old'))
+    if (active > 0) {
+      sandbox.seed(
+        1,
+        1,
+        Array.from({ length: active }, (_, i) => ({ id: `old-${i}` })),
+      )
+    }
     const start = performance.now()
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, {
         mode,
-        records: JSON.stringify(makeRecords(N)),
-        'batch-size': '500',
-        'session-id': 'bench-1',
+        records: JSON.stringify(makeRecords(n)),
+        'batch-size': String(BATCH),
+        'allow-shrink': 'true',
       }),
     })
     const ms = performance.now() - start
@@ -60,27 +64,32 @@ async function push(mode: string, carried: number): Promise<{ ms: number; reques
   }
 }
 
-const upsert = await push('upsert', 0)
-row(`upsert ${N} (baseline)`, upsert.ms, upsert.ms, `${upsert.requests} requests`)
-const replace = await push('replace', 0)
-row(`replace ${N}`, replace.ms, upsert.ms, `${replace.requests} requests`)
-const append0 = await push('append', 0)
-row(`append ${N}, nothing to carry`, append0.ms, upsert.ms, `${append0.requests} requests`)
-for (const carried of [5000, 20000]) {
-  const append = await push('append', carried)
-  const perK = ((append.ms - append0.ms) * 1000) / carried
-  const reqPerK = ((append.requests - append0.requests) * 1000) / carried
+const uploads = (n: number) => Math.ceil(n / BATCH)
+const cases: Array<[string, number, number, number]> = [
+  // mode, new records, active records, the floor of requests for them
+  ['append', 3, 55_000, uploads(3) + 2],
+  ['append', 1_000, 0, uploads(1_000) + 2],
+  ['append', 1_000, 20_000, uploads(1_000) + 2],
+  ['append', 1_000, 55_000, uploads(1_000) + 2],
+  ['replace', 1_000, 0, uploads(1_000) + 1 + 5],
+  ['replace', 1_000, 20_000, uploads(1_000) + Math.ceil(20_000 / 500) + 5],
+]
+const base = await push('append', 1_000, 0)
+for (const [mode, n, active, floor] of cases) {
+  const run = await push(mode, n, active)
   row(
-    `append ${N}, carrying ${carried}`,
-    append.ms,
-    upsert.ms,
-    `${append.requests} requests; carry-forward ≈ ${perK.toFixed(0)} ms and ${reqPerK.toFixed(1)} requests per 1,000 carried`,
+    `${mode} ${n} into ${active} active`,
+    `${run.ms.toFixed(0)} ms`,
+    `${(run.ms / base.ms).toFixed(2)}x`,
+    `${run.requests} requests (floor ${floor})`,
   )
 }
+removeDirs()
 
-const width = rows.reduce((w, r) => Math.max(w, r[0].length), 0)
+console.log(`Node ${process.version}; batch-size ${BATCH}; sandbox rate limit off\n`)
 console.log(
-  `Node ${process.version}, median of ${REPEAT} for cold starts; batch-size 500; sandbox rate limit off\n`,
+  `cold start (offline dry run): ${coldStart.toFixed(0)} ms = ${(coldStart / nodeStart).toFixed(2)}x node -e 0 (${nodeStart.toFixed(0)} ms), median of ${REPEAT}`,
 )
-for (const [name, ms, ratio, note] of rows)
-  console.log(`${name.padEnd(width)}  ${ms.padStart(8)}  ${ratio.padStart(7)}  ${note}`)
+console.log(`baseline: append of 1000 into an empty resource, ${base.ms.toFixed(0)} ms\n`)
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+for (const r of rows) console.log(r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '))

@@ -1,8 +1,8 @@
-// Runs dist/index.js exactly as a GitHub runner would (INPUT_*, GITHUB_* files, event payload
+// Runs dist/main/index.js exactly as a GitHub runner would (INPUT_*, GITHUB_* files, event payload
 // built from this repository's git state) against the local Drata sandbox, then its post step,
-// and prints the summary, the outputs and the sandbox's final state. No Drata account needed.
+// (dist/post/index.js), and prints the summary, the outputs and the sandbox's final state. No Drata account needed.
 import { execFileSync } from 'node:child_process'
-import { makeRecords, runAction, runPost, sandboxInputs } from '../test/e2e/harness.ts'
+import { makeRecords, removeDirs, runAction, runPost, sandboxInputs } from '../test/e2e/harness.ts'
 import { startSandbox } from '../test/sandbox/server.ts'
 
 const git = (...args: string[]): string => {
@@ -28,7 +28,7 @@ const [message = '', name = '', email = '', date = ''] = git(
 ).split('\0')
 
 const sandbox = await startSandbox()
-// Yesterday's evidence, so the append run shows records carried forward.
+// Yesterday's evidence: the append run adds to it and deletes nothing.
 sandbox.seed(1, 1, makeRecords(3, 'yesterday', { kind: 'example' }), { sessionId: 'gh-previous-1' })
 
 const env = {
@@ -62,7 +62,7 @@ const inputs = sandboxInputs(sandbox.url, {
   records: JSON.stringify([{ id: 'control-cc8.1', control: 'CC8.1', status: 'evidence attached' }]),
 })
 
-console.log(`Drata sandbox on ${sandbox.url}; running dist/index.js as the main step…\n`)
+console.log(`Drata sandbox on ${sandbox.url}; running dist/main/index.js as the main step…\n`)
 const main = await runAction({ inputs, env, event })
 console.log(main.stdout.trimEnd())
 if (main.stderr) console.error(main.stderr.trimEnd())
@@ -91,7 +91,8 @@ console.log(
     .join(', ')}`,
 )
 await sandbox.close()
+removeDirs()
 console.log(
-  `\nMain step exited ${main.code}${main.code === 0 ? ': the session was completed in the sandbox.' : '.'}`,
+  `\nMain step exited ${main.code}${main.code === 0 ? `: ${main.outputs['records-pushed']} records pushed to the sandbox.` : '.'}`,
 )
 process.exitCode = main.code ?? 1
