@@ -80,6 +80,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const failOnError = p.bool(INPUT.failOnError, true)
   const requestTimeoutMs = p.intInRange(INPUT.requestTimeout, 60, 1, 600) * 1000
   const sessionWaitMs = p.intInRange(INPUT.sessionWait, 300, 0, 3600) * 1000
+  const retryWaitMs = p.intInRange(INPUT.retryWait, 300, 0, 3600) * 1000
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   let context: RunContext | undefined
   const run = () => {
@@ -116,6 +117,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     failOnError,
     requestTimeoutMs,
     sessionWaitMs,
+    retryWaitMs,
     workspace,
     asset,
     vendorReview,

@@ -8,7 +8,7 @@ import { envInputReader, INPUT, readSettings } from './inputs.js'
 import { push } from './push/index.js'
 import { emptyOutcome } from './push/outcome.js'
 import { writeOutputs } from './report/outputs.js'
-import { redact } from './report/redact.js'
+import { proxyPasswords, redact, registerSecrets } from './report/redact.js'
 import type { RunReport } from './report/report.js'
 import { buildSummary } from './report/summary.js'
 import type { Settings } from './settings.js'
@@ -32,6 +32,7 @@ export async function run(
     ? buildApi({
         ...settings,
         timeoutMs: settings.requestTimeoutMs,
+        secrets: [settings.githubToken, ...proxyPasswords(env)],
         logger,
         ref: connectionId && resourceId ? { connectionId, resourceId } : undefined,
         signal,
@@ -91,8 +92,11 @@ export async function run(
 /** The main step: read inputs, run, report; the one place that fails the step. */
 export async function main(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const read = envInputReader(env)
-  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken)].filter(Boolean)
-  for (const secret of secrets) core.setSecret(secret)
+  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken), ...proxyPasswords(env)].filter(
+    Boolean,
+  )
+  // Every encoded form too (base64, hex, URL, JSON…): a server may echo a key in any of them.
+  registerSecrets(secrets, core.setSecret)
 
   const clean = (text: string) => redact(text, secrets)
 

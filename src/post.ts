@@ -1,16 +1,18 @@
 import * as core from '@actions/core'
-import { buildApi } from './drata/factory.js'
+import { buildApi, CLEANUP_RETRY_WAIT_MS } from './drata/factory.js'
 import { realSleep } from './drata/pacer.js'
 import { RecordsApi } from './drata/records.js'
 import { envInputReader, INPUT } from './inputs.js'
 import { SessionLifecycle } from './push/session.js'
-import { redact } from './report/redact.js'
+import { proxyPasswords, redact, registerSecrets } from './report/redact.js'
 import { openSession } from './state.js'
 
 /** The post step: cancels a session main left open (crash, kill, cancelled job). Only warns. */
 export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> {
-  const apiKey = envInputReader(env)(INPUT.apiKey)
-  if (apiKey) core.setSecret(apiKey)
+  const read = envInputReader(env)
+  const apiKey = read(INPUT.apiKey)
+  const secrets = [apiKey, read(INPUT.githubToken), ...proxyPasswords(env)].filter(Boolean)
+  registerSecrets(secrets, core.setSecret)
   try {
     const saved = openSession()
     if (!saved) {
@@ -26,6 +28,8 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
       region: saved.region,
       maxRetries: 3,
       timeoutMs: 30_000,
+      retryWaitMs: CLEANUP_RETRY_WAIT_MS,
+      secrets,
       logger: core,
       ref: saved,
     })
@@ -60,7 +64,7 @@ export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> 
     }
   } catch (error) {
     core.warning(
-      `Could not cancel the open Drata session: ${redact((error as Error).message, [apiKey])}. Cancel it in Drata or let the next run wait for it.`,
+      `Could not cancel the open Drata session: ${redact((error as Error).message, secrets)}. Cancel it in Drata or let the next run wait for it.`,
     )
   }
 }

@@ -57,6 +57,7 @@ export class RecordsApi {
       : 'list the active records'
     yield* pages<DrataRecord>(this.client, `${this.base}/records`, query, {
       what,
+      area: 'records',
       permission: 'custom-connections-get',
     })
   }
@@ -69,6 +70,7 @@ export class RecordsApi {
   ): Promise<ItemResult[]> {
     return this.bulk(`${this.base}/sessions/${encodeURIComponent(sessionId)}`, records, {
       what: `upload records to session ${sessionId}`,
+      area: 'sessions',
       permission: 'custom-connections-data-post',
       recordIds: ids,
     })
@@ -81,6 +83,7 @@ export class RecordsApi {
   ): Promise<ItemResult[]> {
     return this.bulk(`${this.base}/records`, records, {
       what: 'upsert records',
+      area: 'records',
       permission: 'custom-connections-data-post',
       recordIds: ids,
     })
@@ -92,7 +95,7 @@ export class RecordsApi {
       this.client,
       `${this.base}/sessions`,
       { status, sort: 'createdAt', sortDir: 'DESC' },
-      { what: 'list sessions', permission: 'custom-connections-get' },
+      { what: 'list sessions', area: 'sessions', permission: 'custom-connections-get' },
     )
   }
 
@@ -124,6 +127,7 @@ export class RecordsApi {
       body: { action },
       op: {
         what: `${action} session ${sessionId}`,
+        area: 'sessions',
         permission: 'custom-connections-data-post',
         notFound: `The session does not exist on this resource (never created, or removed); check 'connection-id', 'resource-id' and 'session-id'.`,
       },

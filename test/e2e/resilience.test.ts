@@ -137,7 +137,7 @@ describe('retries', () => {
       }),
     })
     expect(result.code).toBe(0)
-    expect(result.stdout).toMatch(/no response; retry 1 of 5/)
+    expect(result.stdout).toMatch(/no complete answer within 1s; retry 1 of 5/)
     expect(ids()).toEqual(['rec-0001', 'rec-0002', 'rec-0003'])
   })
 })

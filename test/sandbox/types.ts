@@ -8,6 +8,8 @@ export interface KeyProfile {
   terms?: boolean
   /** Granted `x-drata-permissions`; default all. A missing one → 403. */
   permissions?: string[]
+  /** Client IPs the key may be used from (Drata's per-key IP allowlist); default any. */
+  allowedIps?: string[]
   /** The user the key acts as (events, asset/review defaults); default 1. Must be in `users`. */
   userId?: number
 }
@@ -64,7 +66,14 @@ export interface FaultSpec {
   times?: number
   /** Let this many matching requests through first; default 0. */
   skip?: number
-  kind: 'status' | 'drop' | 'drop-after-apply' | 'status-after-apply' | 'delay'
+  /**
+   * 'drip' answers `status` (default 200) and then sends its body one byte every `intervalMs`
+   * (default 1000) until the client gives up. 'echo-auth' answers `status` with an error whose
+   * message holds the bearer key of the request, and each `echo` text, in every encoding a
+   * careless server might use (raw, base64, base64url, hex, URL, JSON, base64 wrapped at 76).
+   */
+  kind:
+    'status' | 'drop' | 'drop-after-apply' | 'status-after-apply' | 'delay' | 'drip' | 'echo-auth'
   /** Status for 'status' / 'status-after-apply'; default 500. */
   status?: number
   /** Exact Retry-After header value; omitted → no header. */
@@ -73,6 +82,10 @@ export interface FaultSpec {
   delayMs?: number
   /** Message of the error body a 'status' fault answers with; default the status text. */
   message?: string
+  /** For 'drip': milliseconds between body bytes. */
+  intervalMs?: number
+  /** For 'echo-auth': more secrets to echo besides the request's bearer key. */
+  echo?: string[]
 }
 
 /** One API request as the sandbox saw it. */

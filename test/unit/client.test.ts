@@ -19,10 +19,15 @@ afterEach(async () => {
 
 const UPLOAD: Operation = {
   what: 'upload records to session s-1',
+  area: 'sessions',
   permission: 'custom-connections-data-post',
   recordIds: ['rec-a', 'rec-b'],
 }
-const LIST: Operation = { what: 'list sessions', permission: 'custom-connections-get' }
+const LIST: Operation = {
+  what: 'list sessions',
+  area: 'sessions',
+  permission: 'custom-connections-get',
+}
 
 function spec(overrides: Partial<RequestSpec> = {}): RequestSpec {
   return { method: 'GET', path: `${RES}/sessions`, op: LIST, retry: 'idempotent', ...overrides }
