@@ -175,7 +175,7 @@ export class DrataClient {
   private shouldRetry(failure: ApiError, policy: RetryPolicy, attempt: number): boolean {
     if (attempt >= this.options.maxRetries) return false
     if (policy === 'unsafe') return failure.status === 429
-    return failure.status === 0 || isRetryableStatus(failure.status)
+    return failure.status === 0 ? failure.retryable : isRetryableStatus(failure.status)
   }
 
   private url(spec: RequestSpec): string {

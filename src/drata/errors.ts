@@ -190,6 +190,16 @@ export function networkError(
     error instanceof Error
       ? (error as Error & { code?: string }).code || error.message
       : String(error)
+  if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)) {
+    // Retrying cannot make an untrusted certificate trusted.
+    return new ApiError(
+      `Could not reach Drata to ${op.what}: the TLS certificate presented was not trusted (${detail}). Behind a proxy that inspects TLS, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate (certificate checks are never turned off); otherwise check 'api-url'.`,
+      0,
+      false,
+      '',
+      { cause: error },
+    )
+  }
   return new ApiError(
     `Could not reach Drata to ${op.what} (${detail}) after ${retries} retries. Check the runner's network access to Drata (and HTTPS_PROXY/NO_PROXY on a self-hosted runner), and 'region'/'api-url'.`,
     0,

@@ -787,3 +787,18 @@ describe('DrataClient removes secrets from what Drata answers', () => {
     expect(error.message).not.toContain(hex)
   })
 })
+
+describe('DrataClient and TLS', () => {
+  it('does not retry an untrusted certificate and points at NODE_EXTRA_CA_CERTS', async () => {
+    const { client, pool, reply } = setup()
+    const error = Object.assign(new Error('self-signed certificate'), {
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    })
+    pool.intercept({ path: /.*/, method: /.*/ }).replyWithError(error)
+    reply(200, {})
+    const failed = await failure(client.request(spec()))
+    expect(failed.retryable).toBe(false)
+    expect(failed.message).toContain('NODE_EXTRA_CA_CERTS')
+    expect(client.stats).toEqual({ requests: 1, retries: 0 })
+  })
+})
