@@ -131,7 +131,7 @@ describe('Retry-After and the retry-wait budget', () => {
     )
   })
 
-  it('a session opened before the budget ran out is still cancelled', async () => {
+  it('a session opened before the budget ran out is still cancelled, with its own allowance', async () => {
     sandbox.seed(1, 1, [{ id: 'keep' }])
     const upload = /\/sessions\/gh-9001-1$/
     sandbox.addFault({
@@ -141,6 +141,14 @@ describe('Retry-After and the retry-wait budget', () => {
       status: 503,
       skip: 1,
       times: 50,
+    })
+    // The cancel itself must wait once, after the run's budget is gone.
+    sandbox.addFault({
+      method: 'POST',
+      path: '/actions',
+      kind: 'status',
+      status: 429,
+      retryAfter: '1',
     })
     const result = await run({
       inputs: sandboxInputs(sandbox.url, {
@@ -154,6 +162,7 @@ describe('Retry-After and the retry-wait budget', () => {
     expect(result.stdout).toContain("of the run's 'retry-wait' (1s) are left")
     const session = sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === 'gh-9001-1')
     expect(session?.status).toBe('CANCELED')
+    expect(sandbox.requests.filter((r) => r.path.endsWith('/actions'))).toHaveLength(2)
     expect(sandbox.activeRecords(1, 1).map((r) => r.id)).toEqual(['keep'])
   })
 })

@@ -101,6 +101,13 @@ describe('secrets echoed by a server never leave the step in any form', () => {
     expect(result.outputs.result).toContain('raw=***')
     expect(result.summary).toContain('raw=***')
     expect(result.savedState.session).toContain('gh-9001-1')
+    // Registered with the runner's masking in encoded forms too, not only raw.
+    for (const secret of [KEY, TOKEN]) {
+      const b = Buffer.from(secret)
+      for (const form of [b.toString('base64'), b.toString('hex'), encodeURIComponent(secret)])
+        // Workflow commands escape % as %25; the runner reads them back.
+        expect(result.stdout).toContain(`::add-mask::${form.replace(/%/g, '%25')}\n`)
+    }
     expectNoSecret(result)
   })
 
