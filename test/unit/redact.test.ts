@@ -29,6 +29,7 @@ describe('redact', () => {
     for (const prefix of ['Bearer ', 'user:', 'ab:', 'a']) {
       const out = clean(`auth=${b64(prefix + KEY)}`)
       // What is left is only what the prefix and the last partial group decide.
+      expect(out, prefix).toMatch(/^auth=.*\*\*\*.*$/)
       const [, head = '', tail = ''] = /^auth=(.*)\*\*\*(.*)$/.exec(out) ?? []
       expect(head.length).toBeLessThanOrEqual(Math.ceil((prefix.length * 4) / 3) + 1)
       expect(tail).toMatch(/^[A-Za-z0-9+/]?=*$/)
