@@ -22,7 +22,7 @@ beforeEach(() => {
 
 describe('Drata error statuses become messages that say what to do', () => {
   const cases: Array<[string, string, string[]]> = [
-    ['wrong-key', '401', ['did not accept the API key (401', "'region' (us)"]],
+    ['wrong-key', '401', ['does not know the API key (401: API key not found)', "'region' (us)"]],
     [
       'key-no-plan',
       '402',
