@@ -1,32 +1,20 @@
 // Fails when the committed dist/ is not what `npm run build` makes from the current sources.
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { build } from './build.mjs'
 
 const fresh = mkdtempSync(path.join(tmpdir(), 'dist-check-'))
 try {
-  execFileSync(
-    process.execPath,
-    [
-      'node_modules/@vercel/ncc/dist/ncc/cli.js',
-      'build',
-      'src/index.ts',
-      '-o',
-      fresh,
-      '--source-map',
-      '--license',
-      'licenses.txt',
-      '--quiet',
-    ],
-    { stdio: 'inherit' },
-  )
-  const names = new Set([...readdirSync('dist'), ...readdirSync(fresh)])
+  build(fresh)
+  const files = (dir) => readdirSync(dir, { recursive: true }).map(String)
+  const names = new Set([...files('dist'), ...files(fresh)])
   const stale = [...names].filter((name) => {
     try {
       return !readFileSync(path.join('dist', name)).equals(readFileSync(path.join(fresh, name)))
-    } catch {
-      return true
+    } catch (error) {
+      // A directory on both sides is compared through its files.
+      return error.code !== 'EISDIR'
     }
   })
   if (stale.length > 0) {

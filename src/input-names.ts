@@ -20,6 +20,7 @@ export const INPUT = {
   requestTimeout: 'request-timeout',
   sessionWait: 'session-wait',
   retryWait: 'retry-wait',
+  staleSessionAfter: 'stale-session-after',
   githubToken: 'github-token',
   artifacts: 'artifacts',
   collectorErrors: 'collector-errors',

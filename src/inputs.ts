@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { isPlainObject, parseRecords } from './evidence/parse.js'
 import { readAssetSettings } from './asset/settings.js'
@@ -55,7 +56,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
       ? "the positive integer id of the Custom Connection's resource in Drata"
       : undefined,
   )
-  const mode: Mode = p.oneOf(INPUT.mode, MODES, 'append')
+  const mode: Mode = readMode(p)
   const sessionId = readSessionId(p, env)
   const inlineRecords = readInlineRecords(p)
   const recordsFiles = p.patterns(INPUT.recordsFile)
@@ -81,6 +82,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const requestTimeoutMs = p.intInRange(INPUT.requestTimeout, 60, 1, 600) * 1000
   const sessionWaitMs = p.intInRange(INPUT.sessionWait, 300, 0, 3600) * 1000
   const retryWaitMs = p.intInRange(INPUT.retryWait, 300, 0, 3600) * 1000
+  const staleSessionMs = p.intInRange(INPUT.staleSessionAfter, 6, 1, 720) * 3_600_000
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   let context: RunContext | undefined
   const run = () => {
@@ -118,6 +120,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     requestTimeoutMs,
     sessionWaitMs,
     retryWaitMs,
+    staleSessionMs,
     workspace,
     asset,
     vendorReview,
@@ -152,10 +155,20 @@ function readBaseUrl(p: Parser, regionUrl: string): string {
   return url.toString().replace(/\/+$/, '')
 }
 
+function readMode(p: Parser): Mode {
+  if (p.read(INPUT.mode).toLowerCase() === 'upsert') {
+    p.problems.push(
+      `'${INPUT.mode}: upsert' was removed: use 'append' (the default), which now upserts this run's records without a session and never deletes anything`,
+    )
+    return 'append'
+  }
+  return p.oneOf(INPUT.mode, MODES, 'append')
+}
+
 function readSessionId(p: Parser, env: NodeJS.ProcessEnv): string {
   const raw = p.read(INPUT.sessionId)
   if (raw === '') {
-    if (env.GITHUB_RUN_ID) return `gh-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT || '1'}`
+    if (env.GITHUB_RUN_ID) return defaultSessionId(env)
     p.problems.push(
       `'${INPUT.sessionId}' is required outside GitHub Actions (GITHUB_RUN_ID is not set)`,
     )
@@ -166,6 +179,23 @@ function readSessionId(p: Parser, env: NodeJS.ProcessEnv): string {
     `'${INPUT.sessionId}' must be 3 to 64 characters of letters, digits, '-' or '_' (got '${raw}')`,
   )
   return ''
+}
+
+/**
+ * gh-<run id>-<attempt>-<job>-<random>: unique to this job execution. The runner gives matrix
+ * jobs the same run, attempt and job id, so only the random part tells them apart; the run id
+ * up front lets a later run see whether the run behind a stranded session has finished.
+ */
+export function defaultSessionId(
+  env: NodeJS.ProcessEnv,
+  random = randomBytes(4).toString('hex'),
+): string {
+  const head = `gh-${env.GITHUB_RUN_ID}-${env.GITHUB_RUN_ATTEMPT || '1'}`
+  const job = (env.GITHUB_JOB ?? '').replace(/[^A-Za-z0-9_-]+/g, '_')
+  const room = 64 - head.length - random.length - 2
+  return room > 0 && job
+    ? `${head}-${job.slice(0, room)}-${random}`
+    : `${head}-${random}`.slice(-64)
 }
 
 function readInlineRecords(p: Parser): Record<string, unknown>[] {

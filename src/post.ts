@@ -1,70 +1,88 @@
-import * as core from '@actions/core'
+import { type ActionIO, cleanIO, coreIO } from './action-io.js'
 import { buildApi, CLEANUP_RETRY_WAIT_MS } from './drata/factory.js'
-import { realSleep } from './drata/pacer.js'
 import { RecordsApi } from './drata/records.js'
 import { envInputReader, INPUT } from './inputs.js'
-import { SessionLifecycle } from './push/session.js'
 import { proxyPasswords, redact, registerSecrets } from './report/redact.js'
+import { realSleep, type Sleep } from './runtime.js'
+import { NO_MEMORY, SessionLifecycle } from './push/session-lifecycle.js'
 import { openSession } from './state.js'
 
-/** The post step: cancels a session main left open (crash, kill, cancelled job). Only warns. */
-export async function post(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+/** Seams a unit test replaces. */
+export interface PostDeps {
+  io: ActionIO
+  sleep: Sleep
+  now: () => number
+}
+
+/** How long the post step looks again for a session an upload still in flight may create. */
+export const RECHECK_DELAYS_MS = [2_000, 4_000]
+
+/**
+ * The post step: cancels the session main recorded as open (crash, kill, cancelled job). It
+ * never uploads or completes, and only warns: a failed cleanup must not fail the job.
+ */
+export async function run(
+  env: NodeJS.ProcessEnv = process.env,
+  deps: PostDeps = { io: coreIO, sleep: realSleep, now: Date.now },
+): Promise<void> {
   const read = envInputReader(env)
   const apiKey = read(INPUT.apiKey)
   const secrets = [apiKey, read(INPUT.githubToken), ...proxyPasswords(env)].filter(Boolean)
-  registerSecrets(secrets, core.setSecret)
+  registerSecrets(secrets, (s) => deps.io.setSecret(s))
+  const io = cleanIO(deps.io, (text) => redact(text, secrets))
+  const saved = openSession(io)
+  if (!saved) {
+    io.info('No Drata session was left open by the main step')
+    return
+  }
+  io.info(
+    `Session '${saved.sessionId}' was left open by the main step; cancelling it so Drata's active data stays unchanged`,
+  )
+  const parts = buildApi({
+    baseUrl: saved.baseUrl,
+    apiKey,
+    region: saved.region,
+    maxRetries: 3,
+    timeoutMs: 30_000,
+    retryWaitMs: CLEANUP_RETRY_WAIT_MS,
+    secrets,
+    logger: io,
+    ref: saved,
+  })
   try {
-    const saved = openSession()
-    if (!saved) {
-      core.info('No Drata session was left open')
-      return
-    }
-    core.info(
-      `Session '${saved.sessionId}' was left open by the main step; cancelling it so Drata's active data stays unchanged`,
-    )
-    const parts = buildApi({
-      baseUrl: saved.baseUrl,
-      apiKey,
-      region: saved.region,
+    const life = new SessionLifecycle(new RecordsApi(parts.client, saved), saved.sessionId, {
+      logger: io,
+      sleep: deps.sleep,
+      now: deps.now,
+      memory: NO_MEMORY, // no later step reads state
       maxRetries: 3,
-      timeoutMs: 30_000,
-      retryWaitMs: CLEANUP_RETRY_WAIT_MS,
-      secrets,
-      logger: core,
-      ref: saved,
+      waitMs: 0,
+      staleMs: Number.POSITIVE_INFINITY,
+      since: saved.started,
     })
-    try {
-      // No later step reads state, so there is nothing to remember.
-      const memory = { opened() {}, closed() {} }
-      const status = await new SessionLifecycle(
-        new RecordsApi(parts.client, saved),
-        saved.sessionId,
-        {
-          logger: core,
-          sleep: realSleep,
-          now: Date.now,
-          memory,
-          maxRetries: 3,
-          waitMs: 0,
-        },
-      ).cancel()
-      if (status === 'CANCELED') {
-        core.warning(
-          `Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`,
-        )
-      } else if (status === 'NOT_FOUND') {
-        core.info(`Session '${saved.sessionId}' was never created in Drata; nothing to cancel`)
-      } else {
-        core.info(
-          `Session '${saved.sessionId}' had already been completed (status ${status}); nothing to cancel`,
-        )
-      }
-    } finally {
-      await parts.close()
+    let status = await life.cancel()
+    // An upload main sent before it died may still be creating the session: look again.
+    for (const delay of RECHECK_DELAYS_MS) {
+      if (status !== 'NOT_FOUND') break
+      await deps.sleep(delay)
+      status = await life.cancel()
+    }
+    if (status === 'CANCELED') {
+      io.warning(
+        `Session '${saved.sessionId}' was cancelled by the post step; the records of this run were not applied and Drata's active data is unchanged`,
+      )
+    } else if (status === 'NOT_FOUND') {
+      io.info(`Session '${saved.sessionId}' was never created in Drata; nothing to cancel`)
+    } else {
+      io.info(
+        `Session '${saved.sessionId}' had already been completed (status ${status}); nothing to cancel`,
+      )
     }
   } catch (error) {
-    core.warning(
-      `Could not cancel the open Drata session: ${redact((error as Error).message, secrets)}. Cancel it in Drata or let the next run wait for it.`,
+    io.warning(
+      `Could not cancel the open Drata session '${saved.sessionId}': ${(error as Error).message}. Cancel it in Drata; otherwise the next run cancels it once it is older than 'stale-session-after' or its GitHub run has finished.`,
     )
+  } finally {
+    await parts.close()
   }
 }

@@ -3,7 +3,7 @@ import type { VendorReviewSettings } from './vendor/settings.js'
 
 /** The typed settings the whole action runs on; built once by `inputs.ts`. */
 
-export const MODES = ['append', 'replace', 'upsert'] as const
+export const MODES = ['append', 'replace'] as const
 export type Mode = (typeof MODES)[number]
 
 export const REGIONS = {
@@ -37,9 +37,9 @@ export interface Settings {
   connectionId: number | undefined
   /** Custom Connection resource id; undefined only for an offline dry run. */
   resourceId: number | undefined
-  /** How records reach Drata: a carried-forward session, a replacing session, or plain upserts. */
+  /** How records reach Drata: plain upserts that never delete, or a snapshot in a session. */
   mode: Mode
-  /** Session id used for `append` and `replace`. */
+  /** Session id used by `replace`: the input, or one unique to this job execution. */
   sessionId: string
   /** Records parsed from the inline `records` input, in order. */
   inlineRecords: Record<string, unknown>[]
@@ -61,7 +61,7 @@ export interface Settings {
   collectorErrors: (typeof COLLECTOR_ERRORS)[number]
   /** Records per upload request. */
   batchSize: number
-  /** `append` only: carried records not updated for this many days are dropped; 0 keeps all. */
+  /** `append` only: records whose `collectedAt` is older than this many days are deleted; 0 keeps all. */
   retentionDays: number
   /** `replace` only: allow a snapshot that removes more than half of the active records. */
   allowShrink: boolean
@@ -77,6 +77,8 @@ export interface Settings {
   retryWaitMs: number
   /** How long to wait for another run's IN_PROGRESS session to finish, in milliseconds. */
   sessionWaitMs: number
+  /** An IN_PROGRESS session idle for this long is cancelled as stranded, in milliseconds. */
+  staleSessionMs: number
   /** Absolute path of GITHUB_WORKSPACE; files are read only inside it. */
   workspace: string
   /** The Drata asset kept in step with this deployment, if `asset` is not `none`. */

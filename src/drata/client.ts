@@ -8,6 +8,7 @@ import {
   type Operation,
   waitRefusedError,
 } from './errors.js'
+import type { Logger } from '../runtime.js'
 import { Pacer, realSleep, type Sleep } from './pacer.js'
 import {
   backoffDelay,
@@ -17,12 +18,7 @@ import {
   RetryBudget,
 } from './retry.js'
 
-/** Where the client reports retries; `@actions/core` fits it. */
-export interface Logger {
-  info(message: string): void
-  warning(message: string): void
-  debug(message: string): void
-}
+export type { Logger } from '../runtime.js'
 
 /**
  * `idempotent` requests are retried on 429, 5xx and network errors (an upsert by id repeated is

@@ -4,6 +4,7 @@
 export const PERMISSIONS = {
   'custom-connections-get': 'Custom Connections Management: List Custom Connections',
   'custom-connections-data-post': 'Custom Connections Data: Create Custom Connection Data',
+  'custom-connections-data-delete': 'Custom Connections Data: Delete Custom Connection Data',
   'assets-get': 'Assets: List Assets',
   'assets-post': 'Assets: Create Asset',
   'assets-put': 'Assets: Update Asset',

@@ -35,7 +35,7 @@ export class EventsApi {
       area: 'events' as const,
       permission: 'event-tracking-get' as const,
     }
-    for await (const page of pages<DrataEvent>(this.client, '/events', query, op, 100)) {
+    for await (const page of pages<DrataEvent>(this.client, '/events', query, op, { size: 100 })) {
       events.push(...page)
       if (events.length >= max) break
     }

@@ -3,28 +3,10 @@
  * bucket: small runs go at full speed, large pushes settle at the sustained rate.
  */
 
-/** Sleep that an abort signal can cut short; injected so tests do not wait for real. */
-export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>
+import type { Sleep } from '../runtime.js'
+import { realSleep } from '../runtime.js'
 
-/** Real sleep, cut short (rejecting) when the signal aborts. */
-export const realSleep: Sleep = (ms, signal) =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(abortError(signal))
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(abortError(signal))
-    }
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
-
-function abortError(signal: AbortSignal | undefined): Error {
-  const reason: unknown = signal?.reason
-  return reason instanceof Error ? reason : new Error('aborted')
-}
+export { realSleep, type Sleep } from '../runtime.js'
 
 export interface PacerOptions {
   /** Sustained requests per minute; kept below Drata's 500 to leave room for other steps. */

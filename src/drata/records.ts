@@ -1,6 +1,6 @@
 import type { DrataClient } from './client.js'
-import type { Operation } from './errors.js'
-import { pages } from './pages.js'
+import { ApiError, type Operation } from './errors.js'
+import { countItems, pages } from './pages.js'
 
 /** A Custom Connection resource: the place records and sessions live. */
 export interface ResourceRef {
@@ -48,18 +48,27 @@ export class RecordsApi {
     this.base = `/custom-connections/${ref.connectionId}/resources/${ref.resourceId}`
   }
 
-  /** Pages through records: the active data, or one session's records when `sessionId` is set. */
+  /**
+   * Pages through records: the active data, or one session's records when `sessionId` is set.
+   * With `exact`, the listing must add up to Drata's own total (see pages.ts).
+   */
   async *records(
     query: { sessionId?: string; sort?: 'createdAt' | 'updatedAt'; sortDir?: 'ASC' | 'DESC' } = {},
+    exact = false,
   ): AsyncGenerator<DrataRecord[]> {
-    const what = query.sessionId
-      ? `list the records of session ${query.sessionId}`
-      : 'list the active records'
-    yield* pages<DrataRecord>(this.client, `${this.base}/records`, query, {
-      what,
-      area: 'records',
-      permission: 'custom-connections-get',
+    yield* pages<DrataRecord>(this.client, `${this.base}/records`, query, this.listOp(query), {
+      exact,
     })
+  }
+
+  /** Drata's count of the active records, or of one session's records: one request. */
+  countRecords(sessionId?: string): Promise<number> {
+    return countItems(
+      this.client,
+      `${this.base}/records`,
+      { sessionId },
+      this.listOp({ sessionId }),
+    )
   }
 
   /** Uploads records into a session (creating it IN_PROGRESS on first use). */
@@ -76,7 +85,7 @@ export class RecordsApi {
     })
   }
 
-  /** Upserts records straight into the active data (no session). */
+  /** Upserts records straight into the active data (Drata groups them under the ACTIVE session). */
   upsert(
     records: readonly Record<string, unknown>[],
     ids: readonly string[],
@@ -89,34 +98,50 @@ export class RecordsApi {
     })
   }
 
-  /** Pages through the resource's sessions, newest first, optionally of one status. */
-  async *sessions(status?: SessionStatus): AsyncGenerator<SessionInfo[]> {
-    yield* pages<SessionInfo>(
-      this.client,
-      `${this.base}/sessions`,
-      { status, sort: 'createdAt', sortDir: 'DESC' },
-      { what: 'list sessions', area: 'sessions', permission: 'custom-connections-get' },
-    )
+  /** Deletes one active record. A 404 means it is already gone, which is what was asked. */
+  async deleteRecord(recordId: string): Promise<'deleted' | 'absent'> {
+    try {
+      await this.client.request({
+        method: 'DELETE',
+        path: `${this.base}/records/${encodeURIComponent(recordId)}`,
+        op: {
+          what: `delete record ${recordId}`,
+          area: 'records',
+          permission: 'custom-connections-data-delete',
+          recordIds: [recordId],
+        },
+        retry: 'idempotent',
+      })
+      return 'deleted'
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return 'absent'
+      throw error
+    }
   }
 
-  /** Finds a session by its caller-given id (there is no endpoint to get one by id). */
-  async findSession(sessionId: string): Promise<SessionInfo | undefined> {
-    for await (const page of this.sessions()) {
+  /** The resource's IN_PROGRESS sessions (Drata allows one; read them all anyway). */
+  async sessionsInProgress(): Promise<SessionInfo[]> {
+    const found: SessionInfo[] = []
+    for await (const page of this.sessionPages('IN_PROGRESS')) found.push(...page)
+    return found
+  }
+
+  /**
+   * Finds a session created at or after `since` (ms) by its caller-given id. There is no
+   * endpoint to get one session, so this reads newest first and stops at older sessions: the
+   * cost grows with the sessions created since, not with the resource's history.
+   */
+  async recentSession(sessionId: string, since: number): Promise<SessionInfo | undefined> {
+    for await (const page of this.sessionPages()) {
       const found = page.find((s) => s.sessionId === sessionId)
       if (found) return found
+      const oldest = page.at(-1)
+      if (!oldest || Date.parse(oldest.createdAt) < since) return undefined
     }
     return undefined
   }
 
-  /** Sessions of other runs that are IN_PROGRESS (Drata allows one per resource). */
-  async otherSessionsInProgress(sessionId: string): Promise<SessionInfo[]> {
-    const found: SessionInfo[] = []
-    for await (const page of this.sessions('IN_PROGRESS'))
-      found.push(...page.filter((s) => s.sessionId !== sessionId))
-    return found
-  }
-
-  /** Completes or cancels a session. Not retried on ambiguous failures: see push/session.ts. */
+  /** Completes or cancels a session. Not retried on ambiguous failures: see push/session-lifecycle.ts. */
   sessionAction(
     sessionId: string,
     action: 'complete' | 'cancel',
@@ -133,6 +158,25 @@ export class RecordsApi {
       },
       retry: 'unsafe',
     })
+  }
+
+  private sessionPages(status?: SessionStatus): AsyncGenerator<SessionInfo[]> {
+    return pages<SessionInfo>(
+      this.client,
+      `${this.base}/sessions`,
+      { status, sort: 'createdAt', sortDir: 'DESC' },
+      { what: 'list sessions', area: 'sessions', permission: 'custom-connections-get' },
+    )
+  }
+
+  private listOp(query: { sessionId?: string }): Operation {
+    return {
+      what: query.sessionId
+        ? `list the records of session ${query.sessionId}`
+        : 'list the active records',
+      area: 'records',
+      permission: 'custom-connections-get',
+    }
   }
 
   private async bulk(

@@ -1,31 +1,37 @@
 import type { Mode } from '../settings.js'
+import type { Orphan } from './orphans.js'
 import type { Failure } from './results.js'
+
+/** The session's status as Drata showed it, or `none` when no session was ever created. */
+export type ReportedStatus = 'ACTIVE' | 'ARCHIVED' | 'CANCELED' | 'IN_PROGRESS' | 'none'
 
 /** What a push did (or, in a dry run, would do); the report is written from this alone. */
 export interface PushOutcome {
   mode: Mode
-  /** The session used, or null in upsert mode and when no session was opened. */
+  /** The session used (replace), or null when none was (append, or nothing to push). */
   sessionId: string | null
-  /** ACTIVE when completed, CANCELED when cancelled, IN_PROGRESS if even cancelling failed. */
-  sessionStatus: 'ACTIVE' | 'CANCELED' | 'IN_PROGRESS' | 'none'
-  /** This run's records now active in Drata. */
+  /**
+   * Drata's own word on the session after the run: ACTIVE only when it was read back ACTIVE;
+   * CANCELED when cancelled; IN_PROGRESS when even cancelling failed (the post step retries);
+   * `none` when no session was created.
+   */
+  sessionStatus: ReportedStatus
+  /** This run's records Drata accepted. */
   pushed: number
   /** Records Drata rejected (or that could not be verified). */
   failed: number
-  /** Active records copied into the session (append); null when unknown (offline dry run). */
-  carried: number | null
-  /** Active records the session removed (replace, or retention in append); null when unknown. */
+  /** Active records removed (replace, or retention in append); null when unknown (offline dry run). */
   removed: number | null
   /** Ids of the records removed (or, in a dry run, that would be). */
   removedIds: string[]
   /** Upload requests sent. */
   batches: number
   failures: Failure[]
+  /** Stranded sessions of other runs that were cancelled (or, in a dry run, would be). */
+  recovered: Orphan[]
   /** Why the push failed, if it did. */
   error?: string
   dryRun: boolean
-  /** Cost of carrying records forward in append mode, for the summary. */
-  carryCost?: { records: number; requests: number; ms: number }
 }
 
 /** An outcome with nothing done yet. */
@@ -36,16 +42,11 @@ export function emptyOutcome(mode: Mode, dryRun: boolean): PushOutcome {
     sessionStatus: 'none',
     pushed: 0,
     failed: 0,
-    carried: null,
     removed: null,
     removedIds: [],
     batches: 0,
     failures: [],
+    recovered: [],
     dryRun,
   }
-}
-
-/** Thrown inside a push to stop it; the session is cancelled and the message reported. */
-export class PushFailed extends Error {
-  override name = 'PushFailed'
 }

@@ -7,7 +7,7 @@ export const OUTPUT = {
   mode: 'mode',
   recordsPushed: 'records-pushed',
   recordsFailed: 'records-failed',
-  recordsCarried: 'records-carried',
+  rejectedIds: 'rejected-ids',
   recordsRemoved: 'records-removed',
   dryRun: 'dry-run',
   assetId: 'asset-id',
@@ -26,14 +26,16 @@ export function resultObject(report: RunReport): Record<string, unknown> {
     mode: o.mode,
     recordsPushed: o.pushed,
     recordsFailed: o.failed,
-    recordsCarried: o.carried,
+    rejectedIds: o.failures.map((f) => f.id),
     recordsRemoved: o.removed,
     dryRun: o.dryRun,
     batches: o.batches,
     requests: report.requests,
     retries: report.retries,
     durationMs: report.durationMs,
-    carryCost: o.carryCost ?? null,
+    failures: o.failures,
+    removedIds: o.removedIds,
+    recoveredSessions: o.recovered,
     asset: report.followUp.asset ?? null,
     vendorReview: report.followUp.review ?? null,
     eventIds: report.followUp.events?.map((e) => e.id) ?? [],
@@ -54,7 +56,7 @@ export function writeOutputs(
   setOutput(OUTPUT.mode, o.mode)
   setOutput(OUTPUT.recordsPushed, String(o.pushed))
   setOutput(OUTPUT.recordsFailed, String(o.failed))
-  setOutput(OUTPUT.recordsCarried, unknown(o.carried))
+  setOutput(OUTPUT.rejectedIds, o.failures.map((f) => f.id).join(','))
   setOutput(OUTPUT.recordsRemoved, unknown(o.removed))
   setOutput(OUTPUT.dryRun, String(o.dryRun))
   const { asset, review, events } = report.followUp

@@ -22,7 +22,6 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
         'Session',
         'Status',
         'Pushed',
-        'Carried',
         'Removed',
         'Failed',
         'Batches',
@@ -35,7 +34,6 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
           o.sessionId ?? '—',
           o.sessionStatus,
           String(o.pushed),
-          num(o.carried),
           num(o.removed),
           String(o.failed),
           String(o.batches),
@@ -75,7 +73,15 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
       ),
     )
   }
-  if (o.carryCost && o.carryCost.records > 0) parts.push(carryCost(o.carryCost))
+  if (o.recovered.length > 0) {
+    parts.push(
+      `### ${o.dryRun ? 'Stranded sessions a real run would cancel' : 'Stranded sessions cancelled'} (${o.recovered.length})`,
+      table(
+        ['Session', 'Why'],
+        o.recovered.map((r) => [r.sessionId, r.reason]),
+      ),
+    )
+  }
   if (o.removedIds.length > 0) {
     const shown = o.removedIds.slice(0, MAX_FAILURE_ROWS)
     const more = o.removedIds.length > shown.length ? `, first ${shown.length} shown` : ''
@@ -91,11 +97,6 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
   return `${parts.join('\n\n')}\n`
 }
 
-function carryCost(cost: { records: number; requests: number; ms: number }): string {
-  const perK = (value: number) => ((value * 1000) / cost.records).toFixed(1)
-  return `Carry-forward: ${cost.records} records kept in ${cost.requests} requests and ${(cost.ms / 1000).toFixed(1)}s (${perK(cost.requests)} requests and ${(cost.ms / cost.records).toFixed(2)}s per 1,000 carried). Mode \`upsert\` avoids this cost but is not atomic.`
-}
-
 function headline(report: RunReport): string {
   const o = report.outcome
   if (report.invalid) return '❌ Nothing was sent to Drata: fix the inputs or records below'
@@ -109,7 +110,10 @@ function headline(report: RunReport): string {
       o.sessionStatus === 'CANCELED'
         ? `session ${o.sessionId} cancelled, Drata's active data unchanged`
         : o.sessionStatus
-    return `❌ Drata evidence push failed (${o.mode}${o.mode === 'upsert' ? '' : `: ${where}`})`
+    return `❌ Drata evidence push failed (${o.mode}${o.sessionId ? `: ${where}` : ''})`
+  }
+  if (o.pushed === 0 && o.removedIds.length === 0) {
+    return `⚠️ Nothing was pushed to Drata: this run gathered no records (${o.mode})`
   }
   return `✅ Drata evidence pushed: ${o.pushed} records (${o.mode}${o.sessionId ? `, session ${o.sessionId} ${o.sessionStatus}` : ''})`
 }

@@ -1,11 +1,15 @@
 import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { afterAll } from 'vitest'
 
-/** The committed bundle: e2e tests run what users run. */
-export const DIST = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
+/** The committed bundles: e2e tests run what users run. */
+export const DIST = {
+  main: fileURLToPath(new URL('../../dist/main/index.js', import.meta.url)),
+  post: fileURLToPath(new URL('../../dist/post/index.js', import.meta.url)),
+}
 export const API_KEY = 'sandbox-key'
 
 export interface ActionRun {
@@ -23,6 +27,8 @@ export interface ActionRun {
   onSpawn?: (child: ChildProcess) => void
   /** Reuse a workspace (for a post step after its main). */
   dirs?: RunDirs
+  /** Which step's bundle to run; main by default. */
+  step?: 'main' | 'post'
 }
 
 export interface RunDirs {
@@ -42,9 +48,16 @@ export interface ActionResult {
   dirs: RunDirs
 }
 
-/** A fresh root with a workspace, like a runner's job directory. */
+const made: string[] = []
+// Every job directory a test file makes is removed when that file's tests are done.
+afterAll(() => {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A fresh root with a workspace, like a runner's job directory; removed after the file's tests. */
 export function makeDirs(): RunDirs {
   const root = mkdtempSync(path.join(tmpdir(), 'drata-e2e-'))
+  made.push(root)
   const workspace = path.join(root, 'workspace')
   mkdirSync(workspace)
   return { root, workspace }
@@ -102,7 +115,7 @@ export function runAction(run: ActionRun = {}): Promise<ActionResult> {
   for (const [name, value] of Object.entries(run.state ?? {})) env[`STATE_${name}`] = value
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST], {
+    const child = spawn(process.execPath, [DIST[run.step ?? 'main']], {
       env,
       cwd: dirs.workspace,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -134,7 +147,12 @@ export function runAction(run: ActionRun = {}): Promise<ActionResult> {
 
 /** Runs the post step after a main step, handing over its saved state as the runner does. */
 export function runPost(main: ActionResult, run: ActionRun = {}): Promise<ActionResult> {
-  return runAction({ ...run, dirs: main.dirs, state: { ...main.savedState, ...run.state } })
+  return runAction({
+    ...run,
+    step: 'post',
+    dirs: main.dirs,
+    state: { ...main.savedState, ...run.state },
+  })
 }
 
 /** Parses the `name<<delimiter` blocks of GITHUB_OUTPUT and GITHUB_STATE files. */

@@ -12,12 +12,17 @@ afterEach(async () => {
 
 const ids = () => sandbox.activeRecords(1, 1).map((r) => r.id)
 
+const SESSION_ID = /^gh-9001-1-evidence-[0-9a-f]{8}$/
+const RECORDS = '/custom-connections/1/resources/1/records'
+const sessions = () => sandbox.state().resources[0]?.sessions ?? []
+
 describe('append (default mode)', () => {
-  it('adds this run’s records and keeps the records already active', async () => {
+  it('upserts this run’s records, keeps the records already active, and opens no session', async () => {
     sandbox.seed(1, 1, [
       { id: 'old-1', name: 'kept' },
       { id: 'shared', name: 'old version' },
     ])
+    const sessionsBefore = sessions().length
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, {
         records: JSON.stringify([
@@ -32,102 +37,140 @@ describe('append (default mode)', () => {
     const shared = sandbox.activeRecords(1, 1).find((r) => r.id === 'shared')
     expect(shared?.attributes.name).toBe('new version')
     expect(result.outputs).toMatchObject({
-      'session-id': 'gh-9001-1',
-      'session-status': 'ACTIVE',
+      'session-id': '',
+      'session-status': 'none',
       mode: 'append',
       'records-pushed': '2',
       'records-failed': '0',
-      'records-carried': '1',
+      'rejected-ids': '',
       'records-removed': '0',
       'dry-run': 'false',
     })
     expect(JSON.parse(result.outputs.result ?? '')).toMatchObject({
-      sessionStatus: 'ACTIVE',
+      sessionStatus: 'none',
       recordsPushed: 2,
       error: null,
     })
-    const session = sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === 'gh-9001-1')
-    expect(session?.status).toBe('ACTIVE')
-    expect(result.summary).toContain('✅ Drata evidence pushed: 2 records')
-    expect(result.summary).toContain('Carry-forward: 1 records')
-    // The post step finds nothing to do after a completed session.
-    expect(result.savedState['session-closed']).toBe('true')
+    expect(sessions()).toHaveLength(sessionsBefore)
+    expect(result.summary).toContain('✅ Drata evidence pushed: 2 records (append)')
+    // Nothing was opened, so the post step has nothing to do.
+    expect(result.savedState.session).toBeUndefined()
   })
 
-  it('carries thousands of records across pages and batches, each exactly once', async () => {
-    sandbox.seed(1, 1, makeRecords(1234, 'old'))
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, {
-        records: JSON.stringify(makeRecords(150, 'new')),
-        'batch-size': '500',
-      }),
-    })
-    expect(result.code).toBe(0)
-    const active = ids()
-    expect(active).toHaveLength(1384)
-    expect(active.filter((id) => id.startsWith('old-'))).toHaveLength(1234)
-    expect(result.outputs['records-carried']).toBe('1234')
-    const pages = sandbox.requests.filter(
-      (r) => r.method === 'GET' && r.path.endsWith('/records') && !r.query.sessionId,
-    )
-    expect(pages.length).toBeGreaterThanOrEqual(3) // 1234 records at 500 a page
-    expect(pages.every((p) => p.query.size === '500')).toBe(true)
-  })
-
-  it('drops carried records collected longer ago than retention-days, run after run', async () => {
-    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000).toISOString()
-    sandbox.seed(1, 1, [
-      { id: 'stale', collectedAt: daysAgo(40) },
-      { id: 'recent', collectedAt: daysAgo(10) },
-      { id: 'no-date' }, // nothing says when it was collected: kept
-    ])
-    const inputs = { records: '{"id": "new"}', 'retention-days': '30' }
-    const first = await runAction({ inputs: sandboxInputs(sandbox.url, inputs) })
-    expect(first.code).toBe(0)
-    expect(ids()).toEqual(['new', 'no-date', 'recent'])
-    expect(first.outputs['records-removed']).toBe('1')
-    expect(first.summary).toContain('Records removed (1)')
-    expect(first.summary).toContain('<code>stale</code>')
-
-    // Carrying re-uploads 'recent' (Drata resets its dates), yet its own collectedAt still
-    // counts: 25 more days on, a later run drops it.
-    const records = sandbox.activeRecords(1, 1).map((r) => r.attributes)
-    await sandbox.close()
-    sandbox = await startSandbox()
+  it('costs at most 4 requests for 3 records into a resource holding 55,000', async () => {
     sandbox.seed(
       1,
       1,
-      records.map((r) => (r.id === 'recent' ? { ...r, collectedAt: daysAgo(35) } : r)),
+      Array.from({ length: 55_000 }, (_, i) => ({ id: `old-${i}` })),
     )
-    const second = await runAction({
-      inputs: sandboxInputs(sandbox.url, { ...inputs, 'session-id': 'later' }),
-    })
-    expect(second.code).toBe(0)
-    expect(ids()).toEqual(['new', 'no-date'])
-  })
-
-  it('keeps a record someone else upserted while the session was open', async () => {
-    sandbox.seed(1, 1, [{ id: 'old-1' }])
-    let uploads = 0
-    sandbox.onRequest((e) => {
-      // The carry-forward upload comes after the active read: another job's plain upsert now
-      // would be deleted by completing the session unless the action re-reads before it.
-      if (e.method === 'POST' && e.path.endsWith('/sessions/gh-9001-1') && ++uploads === 2) {
-        sandbox.upsertDirect(1, 1, { id: 'late-arrival', name: 'from another job' })
-      }
-    })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id": "new-1"}' }),
+      inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(makeRecords(3, 'new')) }),
     })
     expect(result.code).toBe(0)
-    expect(uploads).toBeGreaterThanOrEqual(2)
-    expect(ids()).toEqual(['late-arrival', 'new-1', 'old-1'])
-    expect(result.outputs['records-carried']).toBe('2')
+    expect(sandbox.requests.length).toBeLessThanOrEqual(4)
+    expect(JSON.parse(result.outputs.result ?? '').requests).toBe(sandbox.requests.length)
+    expect(ids()).toHaveLength(55_003)
+  })
+
+  it('loses nothing a concurrent direct writer upserts during the run', async () => {
+    sandbox.seed(1, 1, [{ id: 'old-1' }])
+    let direct = 0
+    sandbox.onRequest(() => {
+      sandbox.upsertDirect(1, 1, { id: `direct-${++direct}`, name: 'from another job' })
+    })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        records: JSON.stringify(makeRecords(40, 'new')),
+        'batch-size': '5',
+      }),
+    })
+    expect(result.code).toBe(0)
+    expect(direct).toBeGreaterThanOrEqual(10)
+    const active = new Set(ids())
+    for (let i = 1; i <= direct; i++) expect(active.has(`direct-${i}`)).toBe(true)
+    expect(active.size).toBe(1 + 40 + direct)
+  })
+
+  it('with retention-days deletes records collected too long ago, and only those', async () => {
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000)
+    sandbox.seed(
+      1,
+      1,
+      [
+        { id: 'stale', collectedAt: daysAgo(40).toISOString() },
+        { id: 'recent', collectedAt: daysAgo(10).toISOString() },
+        { id: 'no-date' }, // nothing says when it was collected: never deleted
+      ],
+      { updatedAt: daysAgo(35) },
+    )
+    const inputs = { records: '{"id": "new"}', 'retention-days': '30' }
+    const result = await runAction({ inputs: sandboxInputs(sandbox.url, inputs) })
+    expect(result.code).toBe(0)
+    expect(ids()).toEqual(['new', 'no-date', 'recent'])
+    expect(result.outputs['records-removed']).toBe('1')
+    expect(result.summary).toContain('Records removed (1)')
+    expect(result.summary).toContain('<code>stale</code>')
+    expect(sandbox.requests.filter((r) => r.method === 'DELETE').map((r) => r.path)).toEqual([
+      `${RECORDS}/stale`,
+    ])
+  })
+
+  it('reports rejected records by id, keeps the accepted ones, and fails', async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({ resources: NAME_REQUIRED })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        records: '[{"id":"ok","name":"x"},{"id":"bad-1"},{"id":"bad-2"}]',
+      }),
+    })
+    expect(result.code).toBe(1)
+    expect(ids()).toEqual(['ok'])
+    expect(result.outputs).toMatchObject({
+      'records-pushed': '1',
+      'records-failed': '2',
+      'rejected-ids': 'bad-1,bad-2',
+    })
+    expect(result.stdout).toMatch(/::error::Drata rejected 2 of 3 records.*converges/)
+    expect(result.summary).toContain('<td>bad-1</td><td>400</td>')
+    expect(result.summary).toContain('must have required property')
+
+    // Fixed and re-run with the same ids: it converges, nothing is duplicated.
+    const again = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        records: '[{"id":"ok","name":"x"},{"id":"bad-1","name":"y"},{"id":"bad-2","name":"z"}]',
+      }),
+    })
+    expect(again.code).toBe(0)
+    expect(ids()).toEqual(['bad-1', 'bad-2', 'ok'])
+  })
+
+  it('reports what went in before an error after retries', async () => {
+    sandbox.addFault({ method: 'POST', kind: 'status', status: 503, skip: 1, times: 10 })
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, {
+        records: JSON.stringify(makeRecords(4)),
+        'batch-size': '2',
+        'max-retries': '1',
+      }),
+    })
+    expect(result.code).toBe(1)
+    expect(ids()).toEqual(['rec-0001', 'rec-0002'])
+    expect(result.outputs).toMatchObject({ 'records-pushed': '2', 'records-failed': '0' })
+    expect(result.stdout).toContain('The 2 records accepted before this error stay in Drata')
+  })
+
+  it('mode upsert is refused, pointing to append, and nothing is written', async () => {
+    const result = await runAction({
+      inputs: sandboxInputs(sandbox.url, { mode: 'upsert', records: '{"id":"a"}' }),
+    })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain("'mode: upsert' was removed: use 'append'")
+    expect(sandbox.requests).toEqual([])
   })
 })
 
 describe('replace', () => {
-  it('leaves exactly this run’s records active', async () => {
+  it('leaves exactly this run’s records active, in its own session read back ACTIVE', async () => {
     sandbox.seed(1, 1, [{ id: 'a' }, { id: 'b' }, { id: 'c' }])
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, {
@@ -141,9 +184,13 @@ describe('replace', () => {
       mode: 'replace',
       'records-pushed': '3',
       'records-removed': '1',
-      'records-carried': '0',
       'session-status': 'ACTIVE',
     })
+    expect(result.outputs['session-id']).toMatch(SESSION_ID)
+    const session = sessions().find((s) => s.sessionId === result.outputs['session-id'])
+    expect(session?.status).toBe('ACTIVE')
+    expect(result.savedState['session-closed']).toBe('true')
+    expect(result.summary).toContain('<code>c</code>')
   })
 
   it('refuses to remove more than half of the records unless allow-shrink, leaving Drata unchanged', async () => {
@@ -163,7 +210,6 @@ describe('replace', () => {
         mode: 'replace',
         records: '{"id":"a"}',
         'allow-shrink': 'true',
-        'session-id': 'shrink-ok',
       }),
     })
     expect(allowed.code).toBe(0)
@@ -180,65 +226,8 @@ describe('replace', () => {
     expect(writes(sandbox.requests)).toBe(0)
     expect(ids()).toEqual(['a'])
   })
-})
 
-describe('upsert', () => {
-  it('upserts in batches without a session and keeps other records', async () => {
-    sandbox.seed(1, 1, [{ id: 'old' }])
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, {
-        mode: 'upsert',
-        records: JSON.stringify(makeRecords(5)),
-        'batch-size': '2',
-      }),
-    })
-    expect(result.code).toBe(0)
-    expect(ids()).toHaveLength(6)
-    const posts = sandbox.requests.filter((r) => r.method === 'POST')
-    expect(posts).toHaveLength(3)
-    expect(posts.every((p) => p.path.endsWith('/records'))).toBe(true)
-    expect(result.outputs).toMatchObject({
-      'session-id': '',
-      'session-status': 'none',
-      'records-pushed': '5',
-    })
-  })
-
-  it('reports what went in before an error after retries', async () => {
-    sandbox.addFault({ method: 'POST', kind: 'status', status: 503, skip: 1, times: 10 })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, {
-        mode: 'upsert',
-        records: JSON.stringify(makeRecords(4)),
-        'batch-size': '2',
-        'max-retries': '1',
-      }),
-    })
-    expect(result.code).toBe(1)
-    expect(ids()).toEqual(['rec-0001', 'rec-0002'])
-    expect(result.outputs).toMatchObject({ 'records-pushed': '2', 'records-failed': '0' })
-    expect(result.stdout).toContain('the 2 records accepted before this error stay in Drata')
-  })
-
-  it('lists rejected records and fails, keeping the accepted ones (not atomic)', async () => {
-    await sandbox.close()
-    sandbox = await startSandbox({ resources: NAME_REQUIRED })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, {
-        mode: 'upsert',
-        records: '[{"id":"ok","name":"x"},{"id":"bad"}]',
-      }),
-    })
-    expect(result.code).toBe(1)
-    expect(ids()).toEqual(['ok'])
-    expect(result.outputs['records-failed']).toBe('1')
-    expect(result.summary).toContain('<td>bad</td><td>400</td>')
-    expect(result.summary).toContain('must have required property')
-  })
-})
-
-describe('a rejected record', () => {
-  it('cancels the session and leaves the active data byte-identical', async () => {
+  it('a rejected record cancels the session and leaves the active data byte-identical', async () => {
     await sandbox.close()
     sandbox = await startSandbox({ resources: NAME_REQUIRED })
     sandbox.seed(1, 1, makeRecords(30, 'old'))
@@ -250,11 +239,11 @@ describe('a rejected record', () => {
       { id: 'broken-2' },
     ]
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: JSON.stringify(records) }),
+      inputs: sandboxInputs(sandbox.url, { mode: 'replace', records: JSON.stringify(records) }),
     })
     expect(result.code).toBe(1)
     expect(JSON.stringify(sandbox.activeRecords(1, 1))).toBe(before)
-    const session = sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === 'gh-9001-1')
+    const session = sessions().find((s) => s.sessionId === result.outputs['session-id'])
     expect(session?.status).toBe('CANCELED')
     expect(
       sandbox.requests.some(
@@ -264,65 +253,55 @@ describe('a rejected record', () => {
     expect(result.outputs).toMatchObject({
       'session-status': 'CANCELED',
       'records-failed': '2',
+      'rejected-ids': 'broken-1,broken-2',
       'records-pushed': '0',
     })
-    expect(result.stdout).toContain('Drata rejected 2 records')
+    expect(result.stdout).toContain('Drata rejected 2 of 262 records')
     expect(result.summary).toContain('Rejected records (2)')
-    expect(result.summary).toContain('<td>broken-2</td>')
   })
 
   it('with fail-on-error false still cancels but only warns', async () => {
     await sandbox.close()
     sandbox = await startSandbox({ resources: NAME_REQUIRED })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '[{"id":"x"}]', 'fail-on-error': 'false' }),
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'replace',
+        records: '[{"id":"x"}]',
+        'fail-on-error': 'false',
+      }),
     })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('::warning::')
     expect(result.outputs['session-status']).toBe('CANCELED')
     expect(ids()).toEqual([])
   })
-})
-
-describe('what the session must hold before it is completed', () => {
-  it('a carried record Drata now rejects cancels the session', async () => {
-    await sandbox.close()
-    sandbox = await startSandbox({ resources: NAME_REQUIRED })
-    // Seeded before the schema required a name: carrying it forward fails validation.
-    sandbox.seed(1, 1, [{ id: 'legacy' }, { id: 'fine', name: 'ok' }])
-    const before = JSON.stringify(sandbox.activeRecords(1, 1))
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"n","name":"x"}' }),
-    })
-    expect(result.code).toBe(1)
-    expect(result.stdout).toContain('Drata rejected 1 carried record')
-    expect(result.summary).toContain('<td>legacy</td><td>400</td>')
-    expect(result.outputs['session-status']).toBe('CANCELED')
-    expect(JSON.stringify(sandbox.activeRecords(1, 1))).toBe(before)
-  })
 
   it('a record another writer put into the same session stops the complete', async () => {
     sandbox.seed(1, 1, [{ id: 'old-1' }])
-    let uploads = 0
+    let injected = false
     sandbox.onRequest(async (e) => {
-      // Another job with the same session id uploads into it between our uploads.
-      if (e.method === 'POST' && e.path.endsWith('/sessions/gh-9001-1') && ++uploads === 2) {
-        const res = await fetch(
-          `${sandbox.url}/custom-connections/1/resources/1/sessions/gh-9001-1`,
-          {
-            method: 'POST',
-            headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' },
-            body: JSON.stringify({ data: [{ id: 'from-the-other-job' }] }),
-          },
-        )
+      // Another job with the same session id uploads into it after our upload.
+      if (e.method === 'GET' && e.path === RECORDS && !injected) {
+        const sid = sessions().find((s) => s.status === 'IN_PROGRESS')?.sessionId
+        if (!sid) return
+        injected = true
+        const res = await fetch(`${sandbox.url}/custom-connections/1/resources/1/sessions/${sid}`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' },
+          body: JSON.stringify({ data: [{ id: 'from-the-other-job' }] }),
+        })
         expect(res.status).toBe(200)
       }
     })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}' }),
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'replace',
+        records: '{"id":"mine"}',
+        'allow-shrink': 'true',
+      }),
     })
     expect(result.code).toBe(1)
-    expect(result.stdout).toContain('1 not sent by this run: from-the-other-job')
+    expect(result.stdout).toMatch(/counts 2 records in session .* sent 1/)
     expect(result.outputs['session-status']).toBe('CANCELED')
     expect(ids()).toEqual(['old-1'])
   })
@@ -363,7 +342,7 @@ describe('records from files and collectors', () => {
 
     // A second run of the same commit updates the same records instead of adding new ones.
     const again = await runAction({
-      inputs: { ...inputs, 'session-id': 'second-run', records: '{"id":"inline-1"}' },
+      inputs: { ...inputs, records: '{"id":"inline-1"}' },
       files,
     })
     expect(again.code).toBe(0)

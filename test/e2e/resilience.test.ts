@@ -18,7 +18,15 @@ afterEach(async () => {
   await sandbox.close()
 })
 
-const SESSION = 'gh-9001-1'
+const SESSION = 'gh-9001-1-fixed'
+/** Inputs of a replace run into the fixed session id, so its requests can be matched. */
+const replaceInputs = (extra: Record<string, string> = {}) =>
+  sandboxInputs(sandbox.url, {
+    mode: 'replace',
+    'session-id': SESSION,
+    'allow-shrink': 'true',
+    ...extra,
+  })
 const ids = () => sandbox.activeRecords(1, 1).map((r) => r.id)
 const sessionStatus = (id = SESSION) =>
   sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === id)?.status
@@ -53,7 +61,7 @@ async function completeOtherSession(id: string): Promise<void> {
 describe('retries', () => {
   it('gets through 429 (with and without Retry-After), 5xx, dropped connections and faults after the write was applied', async () => {
     sandbox.seed(1, 1, makeRecords(20, 'old'))
-    const upload = /\/sessions\/gh-9001-1$/
+    const upload = /\/sessions\/gh-9001-1-fixed$/
     sandbox.addFault({
       method: 'GET',
       path: '/sessions',
@@ -74,16 +82,16 @@ describe('retries', () => {
     })
     sandbox.addFault({ method: 'GET', path: '/records', kind: 'status', status: 500 })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, {
+      inputs: replaceInputs({
         records: JSON.stringify(makeRecords(60, 'new')),
         'batch-size': '10',
       }),
     })
     expect(result.code).toBe(0)
-    expect(ids()).toEqual([...makeRecords(60, 'new'), ...makeRecords(20, 'old')].map((r) => r.id))
+    expect(ids()).toEqual(makeRecords(60, 'new').map((r) => r.id))
     // Retried uploads after the write was applied must not leave extra staged records.
     const session = sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === SESSION)
-    expect(session?.recordCount).toBe(80)
+    expect(session?.recordCount).toBe(60)
     expect(sessionStatus()).toBe('ACTIVE')
     const result_ = JSON.parse(result.outputs.result ?? '{}')
     expect(result_.retries).toBeGreaterThanOrEqual(7)
@@ -102,14 +110,14 @@ describe('retries', () => {
     const before = JSON.stringify(sandbox.activeRecords(1, 1))
     sandbox.addFault({
       method: 'POST',
-      path: /\/sessions\/gh-9001-1$/,
+      path: /\/sessions\/gh-9001-1-fixed$/,
       kind: 'status',
       status: 503,
       skip: 1,
       times: 10,
     })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, {
+      inputs: replaceInputs({
         records: JSON.stringify(makeRecords(4)),
         'batch-size': '2',
         'max-retries': '1',
@@ -117,7 +125,7 @@ describe('retries', () => {
     })
     expect(result.code).toBe(1)
     expect(result.stdout).toMatch(
-      /::error::Drata failed to upload records to session gh-9001-1 with 503.* after 1 retries/,
+      /::error::Drata failed to upload records to session gh-9001-1-fixed with 503.* after 1 retries/,
     )
     expect(sessionStatus()).toBe('CANCELED')
     expect(JSON.stringify(sandbox.activeRecords(1, 1))).toBe(before)
@@ -126,12 +134,12 @@ describe('retries', () => {
   it('times out a slow response and retries it', async () => {
     sandbox.addFault({
       method: 'POST',
-      path: /\/sessions\/gh-9001-1$/,
+      path: /\/sessions\/gh-9001-1-fixed$/,
       kind: 'delay',
       delayMs: 2500,
     })
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, {
+      inputs: replaceInputs({
         records: JSON.stringify(makeRecords(3)),
         'request-timeout': '1',
       }),
@@ -145,9 +153,7 @@ describe('retries', () => {
 describe('session actions are checked, not blindly retried', () => {
   it('a complete whose answer was lost is found applied and not sent again', async () => {
     sandbox.addFault({ method: 'POST', path: '/actions', kind: 'drop-after-apply' })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}' }),
-    })
+    const result = await runAction({ inputs: replaceInputs({ records: '{"id":"a"}' }) })
     expect(result.code).toBe(0)
     expect(actions('complete')).toHaveLength(1)
     expect(result.outputs['session-status']).toBe('ACTIVE')
@@ -156,9 +162,7 @@ describe('session actions are checked, not blindly retried', () => {
 
   it('a complete that failed before applying is retried after reading the status', async () => {
     sandbox.addFault({ method: 'POST', path: '/actions', kind: 'status', status: 500 })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}' }),
-    })
+    const result = await runAction({ inputs: replaceInputs({ records: '{"id":"a"}' }) })
     expect(result.code).toBe(0)
     expect(actions('complete')).toHaveLength(2)
     expect(ids()).toEqual(['a'])
@@ -168,14 +172,47 @@ describe('session actions are checked, not blindly retried', () => {
     await sandbox.close()
     sandbox = await startSandbox({ resources: NAME_REQUIRED })
     sandbox.addFault({ method: 'POST', path: '/actions', kind: 'drop-after-apply' })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"no-name"}' }),
-    })
+    const result = await runAction({ inputs: replaceInputs({ records: '{"id":"no-name"}' }) })
     expect(result.code).toBe(1)
     expect(actions('cancel')).toHaveLength(1)
     expect(sessionStatus()).toBe('CANCELED')
     expect(result.outputs['session-status']).toBe('CANCELED')
     expect(result.savedState['session-closed']).toBe('true')
+  })
+
+  it('a complete answered 200 {} but not applied fails the run and cancels', async () => {
+    sandbox.seed(1, 1, [{ id: 'keep' }])
+    sandbox.addFault({ method: 'POST', path: '/actions', kind: 'not-applied' })
+    const result = await runAction({ inputs: replaceInputs({ records: '{"id":"a"}' }) })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('with success, but the session is still IN_PROGRESS')
+    expect(result.outputs['session-status']).toBe('CANCELED')
+    expect(sessionStatus()).toBe('CANCELED')
+    expect(ids()).toEqual(['keep'])
+  })
+})
+
+describe('list answers that cannot be trusted stop a snapshot', () => {
+  it('a page without pagination is not taken as the last page', async () => {
+    sandbox.seed(1, 1, makeRecords(1_200, 'old'))
+    // The first records listing is the session id's count; the second is the active data.
+    sandbox.addFault({ method: 'GET', path: /\/records$/, kind: 'no-pagination', skip: 1 })
+    const result = await runAction({ inputs: replaceInputs({ records: '{"id":"a"}' }) })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain("no well-formed 'pagination'")
+    expect(result.outputs['session-status']).toBe('CANCELED')
+    expect(result.outputs['records-removed']).toBe('')
+    expect(ids()).toHaveLength(1_200)
+  })
+
+  it('a cursor that repeats stops the listing instead of looping', async () => {
+    sandbox.seed(1, 1, makeRecords(1_200, 'old'))
+    sandbox.addFault({ method: 'GET', path: /\/records$/, kind: 'repeat-cursor', times: 1_000 })
+    const result = await runAction({ inputs: replaceInputs({ records: '{"id":"a"}' }) })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('same page cursor twice')
+    expect(sandbox.requests.length).toBeLessThan(15)
+    expect(ids()).toHaveLength(1_200)
   })
 })
 
@@ -195,6 +232,7 @@ describe('one IN_PROGRESS session per resource', () => {
 
   it('gives up after session-wait, naming the session, without writing', async () => {
     await openOtherSession('other-run')
+    const before = sandbox.requests.length
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}', 'session-wait': '1' }),
     })
@@ -202,9 +240,7 @@ describe('one IN_PROGRESS session per resource', () => {
     expect(result.stdout).toMatch(
       /::error::Session 'other-run' \(started .*\) is still IN_PROGRESS .* raise 'session-wait'/,
     )
-    expect(
-      sandbox.requests.filter((r) => r.method === 'POST' && r.path.includes(SESSION)),
-    ).toHaveLength(0)
+    expect(sandbox.requests.slice(before).filter((r) => r.method !== 'GET')).toHaveLength(0)
     expect(sessionStatus('other-run')).toBe('IN_PROGRESS')
   })
 
@@ -217,27 +253,23 @@ describe('one IN_PROGRESS session per resource', () => {
         setTimeout(() => void completeOtherSession('sneaked-in'), 1200)
       }
     })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"mine"}' }),
-    })
+    const result = await runAction({ inputs: replaceInputs({ records: '{"id":"mine"}' }) })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("Session 'sneaked-in' of another run is IN_PROGRESS")
-    expect(ids()).toEqual(['mine', 'theirs'])
+    expect(ids()).toEqual(['mine'])
   })
 
   it('refuses a session id that was used before', async () => {
-    const first = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}', 'session-id': 'fixed-id' }),
-    })
+    const first = await runAction({ inputs: replaceInputs({ records: '{"id":"a"}' }) })
     expect(first.code).toBe(0)
-    const second = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"b"}', 'session-id': 'fixed-id' }),
-    })
+    const requests = sandbox.requests.length
+    const second = await runAction({ inputs: replaceInputs({ records: '{"id":"b"}' }) })
     expect(second.code).toBe(1)
-    expect(second.stdout).toContain(
-      "Session 'fixed-id' already exists on this resource with status ACTIVE",
-    )
+    expect(second.stdout).toContain(`Session '${SESSION}' was used before on this resource`)
+    expect(second.stdout).toContain('strategy.job-index')
     expect(ids()).toEqual(['a'])
+    // Two reads, whatever the resource's history: no paging through past sessions.
+    expect(sandbox.requests.slice(requests).map((r) => r.method)).toEqual(['GET', 'GET'])
   })
 })
 
@@ -247,7 +279,7 @@ describe('post step and signals', () => {
     act: (child: ChildProcess) => void,
     { at = 2, count = 50, batch = 10 } = {},
   ) {
-    const upload = /\/sessions\/gh-9001-1$/
+    const upload = /\/sessions\/gh-9001-1-fixed$/
     sandbox.addFault({ method: 'POST', path: upload, kind: 'delay', delayMs: 1500, skip: at - 1 })
     let child: ChildProcess | undefined
     let uploads = 0
@@ -255,7 +287,7 @@ describe('post step and signals', () => {
       if (e.method === 'POST' && upload.test(e.path) && ++uploads === at && child) act(child)
     })
     return runAction({
-      inputs: sandboxInputs(sandbox.url, {
+      inputs: replaceInputs({
         records: JSON.stringify(makeRecords(count)),
         'batch-size': String(batch),
       }),
@@ -270,13 +302,13 @@ describe('post step and signals', () => {
     const before = JSON.stringify(sandbox.activeRecords(1, 1))
     const main = await interruptMidUpload((child) => child.kill('SIGKILL'))
     expect(main.signal).toBe('SIGKILL')
-    expect(main.savedState.session).toContain('"sessionId":"gh-9001-1"')
+    expect(main.savedState.session).toContain(`"sessionId":"${SESSION}"`)
     await new Promise((r) => setTimeout(r, 1700)) // let the held upload land, as it would
     expect(sessionStatus()).toBe('IN_PROGRESS')
 
     const post = await runPost(main, { inputs: sandboxInputs(sandbox.url) })
     expect(post.code).toBe(0)
-    expect(post.stdout).toContain("::warning::Session 'gh-9001-1' was cancelled by the post step")
+    expect(post.stdout).toContain(`::warning::Session '${SESSION}' was cancelled by the post step`)
     expect(sessionStatus()).toBe('CANCELED')
     expect(JSON.stringify(sandbox.activeRecords(1, 1))).toBe(before)
   })
@@ -295,7 +327,7 @@ describe('post step and signals', () => {
     const requestsBefore = sandbox.requests.length
     const post = await runPost(main, { inputs: sandboxInputs(sandbox.url) })
     expect(post.code).toBe(0)
-    expect(post.stdout).toContain('No Drata session was left open')
+    expect(post.stdout).toContain('No Drata session was left open by the main step')
     expect(sandbox.requests.length).toBe(requestsBefore)
   })
 
@@ -331,7 +363,7 @@ describe('post step and signals', () => {
 
     const post = await runPost(main, { inputs: sandboxInputs(sandbox.url) })
     expect(post.code).toBe(0)
-    expect(post.stdout).toContain("Session 'gh-9001-1' was cancelled by the post step")
+    expect(post.stdout).toContain(`Session '${SESSION}' was cancelled by the post step`)
     expect(sessionStatus()).toBe('CANCELED')
     expect(ids()).toEqual(['keep'])
   })

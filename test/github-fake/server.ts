@@ -379,6 +379,14 @@ const ROUTES: Route[] = [
     },
   },
   {
+    pattern: /^\/actions\/runs\/(\d+)$/,
+    doc: `${DOCS}/actions/workflow-runs#get-a-workflow-run`,
+    handle: (ctx, [id]) => {
+      const run = ctx.state.workflowRuns[Number(id)]
+      return run ? { status: 200, body: { id: Number(id), ...run } } : notFound(ctx)
+    },
+  },
+  {
     pattern: /^\/vulnerability-alerts$/,
     doc: `${DOCS}/repos/repos#check-if-vulnerability-alerts-are-enabled-for-a-repository`,
     handle: (ctx) => (ctx.state.vulnerabilityAlerts === true ? { status: 204 } : notFound(ctx)),

@@ -977,6 +977,7 @@ export function defaultState(): GithubState {
     deployments: [deployment(u)],
     deploymentStatuses: { [IDS.deployment]: deploymentStatuses(u) },
     runApprovals: { [IDS.deployRun]: runApprovals(u) },
+    workflowRuns: {},
     vulnerabilityAlerts: true,
   }
 }

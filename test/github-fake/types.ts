@@ -438,6 +438,11 @@ export interface GithubState {
   deploymentStatuses: Record<number, DeploymentStatus[]>
   /** GET /actions/runs/{run_id}/approvals, by run id; an unknown run answers 404. */
   runApprovals: Record<number, EnvironmentApproval[]>
+  /** GET /actions/runs/{run_id}: the run's status; an unknown run answers 404. */
+  workflowRuns: Record<
+    number,
+    { status: 'queued' | 'in_progress' | 'completed'; conclusion: string | null }
+  >
   /** GET /vulnerability-alerts: true → 204, anything else → 404. */
   vulnerabilityAlerts: boolean | undefined
 }

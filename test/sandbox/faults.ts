@@ -10,6 +10,10 @@ const KINDS = [
   'delay',
   'drip',
   'echo-auth',
+  'not-applied',
+  'no-pagination',
+  'no-total',
+  'repeat-cursor',
 ]
 
 interface ArmedFault {
@@ -108,4 +112,19 @@ export function echoReply(
   const status = spec.status ?? 500
   const message = `Could not process request; debug: ${lines.join('\n')}`
   return { status, headers: {}, body: { statusCode: status, message, code: CODES.injected } }
+}
+
+/** A list answer changed the way a `no-pagination`, `no-total` or `repeat-cursor` fault says. */
+export function mangleList(spec: FaultSpec, body: unknown, requestCursor: string | null): unknown {
+  if (typeof body !== 'object' || body === null || !('pagination' in body)) return body
+  const { pagination, ...rest } = body as { pagination: Record<string, unknown> }
+  if (spec.kind === 'no-pagination') return rest
+  if (spec.kind === 'no-total') {
+    const { totalCount: _, ...kept } = pagination
+    return { ...rest, pagination: kept }
+  }
+  if (spec.kind === 'repeat-cursor' && requestCursor !== null) {
+    return { ...rest, pagination: { ...pagination, cursor: requestCursor } }
+  }
+  return body
 }

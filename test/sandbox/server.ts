@@ -7,7 +7,7 @@ import { CONTROL_PREFIX, handleControl } from './control.ts'
 import { DEFAULT_USERS, DEFAULT_VENDORS, Directory } from './directory.ts'
 import { badRequest, CODES, HttpError, notFound, plainError, publicError } from './errors.ts'
 import { EventLog } from './events.ts'
-import { echoReply, FaultList, faultReply } from './faults.ts'
+import { echoReply, FaultList, faultReply, mangleList } from './faults.ts'
 import { isMultipart, type ParsedForm, parseMultipart, summarizeForm } from './multipart.ts'
 import { type ApiContext, handleApi } from './routes.ts'
 import { Store } from './store.ts'
@@ -88,6 +88,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
       store.seed({ connectionId, resourceId }, records, seedOpts),
     upsertDirect: (connectionId, resourceId, record) =>
       store.upsertDirect({ connectionId, resourceId }, record),
+    seedSession: (connectionId, resourceId, sessionId, seedOpts) =>
+      store.seedSession({ connectionId, resourceId }, sessionId, seedOpts),
     assets: () => assets.list().map((a) => assets.view(a, FULL_ASSET_VIEW)),
     vendorReviews: (vendorId) => {
       if (!directory.hasVendor(vendorId))
@@ -177,11 +179,15 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
   }
   if (fault?.kind === 'drip') return drip(res, entry, fault, ctx.closing)
   if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0, undefined, { signal: ctx.closing })
+  if (fault?.kind === 'not-applied') return void send(res, entry, { status: 200, body: {} })
 
   // A delayed request is applied even if its client has gone: the server would not notice.
   const reply = apply(ctx, req, { method, url, path, underApi, bytes, tooLarge, ip, form })
   if (fault?.kind === 'drop-after-apply') return void req.socket.destroy()
   if (fault?.kind === 'status-after-apply') return void send(res, entry, faultReply(fault))
+  if (fault && reply.status === 200) {
+    reply.body = mangleList(fault, reply.body, url.searchParams.get('cursor'))
+  }
   send(res, entry, reply)
 }
 

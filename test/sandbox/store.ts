@@ -197,6 +197,30 @@ export class Store {
     res.active = rows
   }
 
+  /** Adds an IN_PROGRESS session as a job that died mid-upload would leave it. */
+  seedSession(
+    ref: ResourceRef,
+    sessionId: string,
+    opts: { createdAt?: Date; records?: JsonObject[] } = {},
+  ): void {
+    const res = this.#get(ref)
+    if (res.sessions.some((s) => s.sessionId === sessionId)) {
+      throw new Error(`seedSession: session ${sessionId} already exists`)
+    }
+    if (res.sessions.some((s) => s.status === 'IN_PROGRESS')) {
+      throw new Error('seedSession: the resource already has an IN_PROGRESS session')
+    }
+    const ts = (opts.createdAt ?? this.#now()).toISOString()
+    const session = newSession(this.#nextSessionPk++, sessionId, 'IN_PROGRESS', ts)
+    for (const record of opts.records ?? []) {
+      const id = recordId(record.id)
+      if (id === null) throw new Error(`seedSession: record without a usable id`)
+      const attributes = structuredClone(record)
+      session.staged.set(id, { id, attributes, sessionId, createdAt: ts, updatedAt: ts })
+    }
+    res.sessions.push(session)
+  }
+
   /** Upserts one record as a plain POST by someone else would; throws if it is invalid. */
   upsertDirect(ref: ResourceRef, record: JsonObject): void {
     const [result] = this.upsert(ref, { items: [record], single: false })

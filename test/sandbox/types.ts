@@ -67,13 +67,29 @@ export interface FaultSpec {
   /** Let this many matching requests through first; default 0. */
   skip?: number
   /**
-   * 'drip' answers `status` (default 200) and then sends its body one byte every `intervalMs`
-   * (default 1000) until the client gives up. 'echo-auth' answers `status` with an error whose
-   * message holds the bearer key of the request, and each `echo` text, in every encoding a
-   * careless server might use (raw, base64, base64url, hex, URL, JSON, base64 wrapped at 76).
+   * status: answer `status` without applying. drop: close the socket without applying.
+   * drop-after-apply / status-after-apply: apply, then drop or answer `status`. delay: wait
+   * `delayMs`, then handle normally. not-applied: answer 200 {} without applying (a success
+   * that did nothing). no-pagination: apply, then leave `pagination` out of a list answer.
+   * no-total: apply, then leave `totalCount` out. repeat-cursor: apply, then answer the
+   * request's own cursor again as the next one (a list that never ends). drip: answer
+   * `status` (default 200) and then send the body one byte every `intervalMs` (default 1000)
+   * until the client gives up. echo-auth: answer `status` with an error whose message holds
+   * the request's bearer key, and each `echo` text, in every encoding a careless server might
+   * use (raw, base64, base64url, hex, URL, JSON, base64 wrapped at 76).
    */
   kind:
-    'status' | 'drop' | 'drop-after-apply' | 'status-after-apply' | 'delay' | 'drip' | 'echo-auth'
+    | 'status'
+    | 'drop'
+    | 'drop-after-apply'
+    | 'status-after-apply'
+    | 'delay'
+    | 'not-applied'
+    | 'no-pagination'
+    | 'no-total'
+    | 'repeat-cursor'
+    | 'drip'
+    | 'echo-auth'
   /** Status for 'status' / 'status-after-apply'; default 500. */
   status?: number
   /** Exact Retry-After header value; omitted → no header. */
@@ -362,6 +378,13 @@ export interface Sandbox {
     opts?: { sessionId?: string; updatedAt?: Date },
   ): void
   upsertDirect(connectionId: number, resourceId: number, record: Record<string, unknown>): void
+  /** Adds an IN_PROGRESS session (as a job that died would leave it), created at `createdAt`. */
+  seedSession(
+    connectionId: number,
+    resourceId: number,
+    sessionId: string,
+    opts?: { createdAt?: Date; records?: Array<Record<string, unknown>> },
+  ): void
   /** Assets sorted by id, with `assetClassTypes` and `owner` expanded. */
   assets(): AssetDto[]
   /** Security reviews of one vendor, sorted by id, each with its uploaded file; throws for an unknown vendor. */

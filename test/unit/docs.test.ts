@@ -28,8 +28,8 @@ describe('action.yml, the README and the code agree', () => {
   it('runs on node24 with a post step that always runs', () => {
     expect(action.runs).toMatchObject({
       using: 'node24',
-      main: 'dist/index.js',
-      post: 'dist/index.js',
+      main: 'dist/main/index.js',
+      post: 'dist/post/index.js',
       'post-if': 'always()',
     })
   })
@@ -62,7 +62,9 @@ describe('action.yml, the README and the code agree', () => {
       if (name === 'session-id') continue // computed from the run: the README names the formula
       expect(documented.get(name), name).toBe(spec.default ?? '')
     }
-    expect(documented.get('session-id')).toBe('gh-<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>')
+    expect(documented.get('session-id')).toBe(
+      'gh-<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>-<GITHUB_JOB>-<random>',
+    )
   })
 
   it('apply the defaults action.yml declares when an input is left empty', () => {
@@ -79,6 +81,9 @@ describe('action.yml, the README and the code agree', () => {
       env,
     )
     const fromEmpty = readSettings((name) => required[name] ?? '', env)
-    expect(fromDefaults).toEqual(fromEmpty)
+    // The default session id has a random part per job execution; both are of that form.
+    expect(fromDefaults.sessionId).toMatch(/^gh-1-1-[0-9a-f]{8}$/)
+    expect(fromEmpty.sessionId).toMatch(/^gh-1-1-[0-9a-f]{8}$/)
+    expect({ ...fromDefaults, sessionId: '' }).toEqual({ ...fromEmpty, sessionId: '' })
   })
 })

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import {
+  defaultSessionId,
   envInputReader,
   INPUT,
   InputError,
@@ -73,7 +74,7 @@ describe('readSettings defaults', () => {
       connectionId: 7,
       resourceId: 9,
       mode: 'append',
-      sessionId: 'gh-4242-3',
+      sessionId: expect.stringMatching(/^gh-4242-3-[0-9a-f]{8}$/),
       inlineRecords: [],
       recordsFiles: [],
       idField: 'id',
@@ -92,6 +93,7 @@ describe('readSettings defaults', () => {
       requestTimeoutMs: 60_000,
       sessionWaitMs: 300_000,
       retryWaitMs: 300_000,
+      staleSessionMs: 6 * 3_600_000,
       workspace: path.resolve('/tmp/ws'),
       asset: undefined,
       vendorReview: undefined,
@@ -106,9 +108,28 @@ describe('readSettings defaults', () => {
     expect(settings({ region: 'APAC' }).baseUrl).toBe(REGIONS.apac)
   })
 
-  it('defaults the session id to gh-<run id>-<attempt>, attempt 1 when not given', () => {
-    expect(settings().sessionId).toBe('gh-4242-3')
-    expect(settings({}, { GITHUB_RUN_ID: '77' }).sessionId).toBe('gh-77-1')
+  it('defaults the session id to gh-<run id>-<attempt>-<job>-<random>, unique per job execution', () => {
+    expect(settings().sessionId).toMatch(/^gh-4242-3-[0-9a-f]{8}$/)
+    expect(settings({}, { GITHUB_RUN_ID: '77', GITHUB_JOB: 'build' }).sessionId).toMatch(
+      /^gh-77-1-build-[0-9a-f]{8}$/,
+    )
+    // Matrix jobs share run, attempt and job: the random part keeps them apart.
+    const matrix = { GITHUB_RUN_ID: '77', GITHUB_RUN_ATTEMPT: '1', GITHUB_JOB: 'build' }
+    const ids = new Set(Array.from({ length: 50 }, () => settings({}, matrix).sessionId))
+    expect(ids.size).toBe(50)
+  })
+
+  it('keeps the default session id within 64 characters, shortening the job name', () => {
+    const env = {
+      GITHUB_RUN_ID: '12345678901',
+      GITHUB_RUN_ATTEMPT: '12',
+      GITHUB_JOB: 'j'.repeat(90),
+    }
+    expect(defaultSessionId(env, 'abcd1234')).toMatch(/^gh-12345678901-12-j+-abcd1234$/)
+    expect(defaultSessionId(env, 'abcd1234')).toHaveLength(64)
+    expect(defaultSessionId({ GITHUB_RUN_ID: '5', GITHUB_JOB: 'a b/c' }, '00ff00ff')).toBe(
+      'gh-5-1-a_b_c-00ff00ff',
+    )
   })
 
   it('requires a session id outside GitHub Actions', () => {
@@ -249,7 +270,7 @@ describe('problem reporting', () => {
     }
     expect((error as InputError).message.startsWith('Invalid input:\n')).toBe(true)
     expect((error as InputError).problems).toEqual([
-      expect.stringContaining(`'${INPUT.mode}' must be one of append, replace, upsert`),
+      expect.stringContaining(`'${INPUT.mode}' must be one of append, replace`),
     ])
   })
 
@@ -320,8 +341,10 @@ describe('mode-specific inputs', () => {
     ])
   })
 
-  it('rejects retention-days with mode upsert', () => {
-    expect(problems({ ...BASE, mode: 'upsert', 'retention-days': '1' })).toHaveLength(1)
+  it('refuses mode upsert, pointing to append', () => {
+    expect(problems({ ...BASE, mode: 'upsert' })).toEqual([
+      expect.stringMatching(/'mode: upsert' was removed: use 'append'/),
+    ])
   })
 
   it('accepts retention-days with mode append and 0 with any mode', () => {

@@ -40,8 +40,8 @@ describe('resultObject', () => {
       sessionStatus: 'ACTIVE',
       pushed: 10,
       failed: 0,
-      carried: 4,
       removed: 3,
+      removedIds: ['x', 'y', 'z'],
       batches: 2,
     })
     expect(resultObject(r)).toEqual({
@@ -50,14 +50,16 @@ describe('resultObject', () => {
       mode: 'replace',
       recordsPushed: 10,
       recordsFailed: 0,
-      recordsCarried: 4,
+      rejectedIds: [],
       recordsRemoved: 3,
       dryRun: false,
       batches: 2,
       requests: 9,
       retries: 1,
       durationMs: 4321,
-      carryCost: null,
+      failures: [],
+      removedIds: ['x', 'y', 'z'],
+      recoveredSessions: [],
       asset: null,
       vendorReview: null,
       eventIds: [],
@@ -65,15 +67,21 @@ describe('resultObject', () => {
     })
   })
 
-  it('holds the carry-forward cost when there was one', () => {
-    const carryCost = { records: 1200, requests: 6, ms: 9000 }
-    expect(resultObject(report({ carried: 1200, carryCost })).carryCost).toEqual(carryCost)
+  it('names every rejected record by id, with its status and message', () => {
+    const failures = [{ id: 'bad-1', status: 400, message: 'name is required' }]
+    const o = resultObject(report({ failures, failed: 1 }))
+    expect(o.rejectedIds).toEqual(['bad-1'])
+    expect(o.failures).toEqual(failures)
+  })
+
+  it('lists the stranded sessions it cancelled', () => {
+    const recovered = [{ sessionId: 'gh-1-1', reason: 'its GitHub run 1 has finished' }]
+    expect(resultObject(report({ recovered })).recoveredSessions).toEqual(recovered)
   })
 
   it('carries the error and unknown counts as null', () => {
     const o = resultObject(report({ error: 'it broke', dryRun: true }))
     expect(o.error).toBe('it broke')
-    expect(o.recordsCarried).toBeNull()
     expect(o.recordsRemoved).toBeNull()
     expect(o.dryRun).toBe(true)
   })
@@ -87,7 +95,10 @@ describe('writeOutputs', () => {
         sessionStatus: 'CANCELED',
         pushed: 0,
         failed: 2,
-        carried: 0,
+        failures: [
+          { id: 'a', status: 400, message: 'x' },
+          { id: 'b', status: 400, message: 'y' },
+        ],
         removed: 0,
       }),
     )
@@ -97,7 +108,7 @@ describe('writeOutputs', () => {
       [OUTPUT.mode]: 'replace',
       [OUTPUT.recordsPushed]: '0',
       [OUTPUT.recordsFailed]: '2',
-      [OUTPUT.recordsCarried]: '0',
+      [OUTPUT.rejectedIds]: 'a,b',
       [OUTPUT.recordsRemoved]: '0',
       [OUTPUT.dryRun]: 'false',
       [OUTPUT.assetId]: '',
@@ -112,7 +123,10 @@ describe('writeOutputs', () => {
           sessionId: 'gh-5-2',
           sessionStatus: 'CANCELED',
           failed: 2,
-          carried: 0,
+          failures: [
+            { id: 'a', status: 400, message: 'x' },
+            { id: 'b', status: 400, message: 'y' },
+          ],
           removed: 0,
         }),
       ),
@@ -126,10 +140,10 @@ describe('writeOutputs', () => {
       'dry-run',
       'event-ids',
       'mode',
-      'records-carried',
       'records-failed',
       'records-pushed',
       'records-removed',
+      'rejected-ids',
       'result',
       'session-id',
       'session-status',
@@ -140,7 +154,7 @@ describe('writeOutputs', () => {
   it('writes unknown counts and a missing session as empty strings', () => {
     const out = capture(report({ dryRun: true }))
     expect(out[OUTPUT.sessionId]).toBe('')
-    expect(out[OUTPUT.recordsCarried]).toBe('')
+    expect(out[OUTPUT.rejectedIds]).toBe('')
     expect(out[OUTPUT.recordsRemoved]).toBe('')
     expect(out[OUTPUT.dryRun]).toBe('true')
   })

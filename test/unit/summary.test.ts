@@ -41,9 +41,16 @@ describe('buildSummary headline', () => {
     )
   })
 
-  it('reports an upsert success without a session', () => {
-    const s = buildSummary(report({ ...emptyOutcome('upsert', false), pushed: 5 }), keep)
-    expect(headline(s)).toBe('## ✅ Drata evidence pushed: 5 records (upsert)')
+  it('reports an append success without a session', () => {
+    const s = buildSummary(report({ pushed: 5 }), keep)
+    expect(headline(s)).toBe('## ✅ Drata evidence pushed: 5 records (append)')
+  })
+
+  it('warns, rather than cheers, when nothing was pushed', () => {
+    const s = buildSummary(report({ pushed: 0 }, { records: [] }), keep)
+    expect(headline(s)).toBe(
+      '## ⚠️ Nothing was pushed to Drata: this run gathered no records (append)',
+    )
   })
 
   it('reports a failure with a cancelled session as leaving the data unchanged', () => {
@@ -71,9 +78,9 @@ describe('buildSummary headline', () => {
     expect(s).not.toContain('unchanged')
   })
 
-  it('reports an upsert failure without a session', () => {
-    const s = buildSummary(report({ ...emptyOutcome('upsert', false), error: 'x' }), keep)
-    expect(headline(s)).toBe('## ❌ Drata evidence push failed (upsert)')
+  it('reports an append failure without a session', () => {
+    const s = buildSummary(report({ error: 'x' }), keep)
+    expect(headline(s)).toBe('## ❌ Drata evidence push failed (append)')
   })
 
   it('reports a dry run as sending nothing', () => {
@@ -108,20 +115,19 @@ describe('buildSummary tables', () => {
         sessionId: 'gh-1-1',
         sessionStatus: 'ACTIVE',
         pushed: 3,
-        carried: 10,
         removed: 2,
         batches: 4,
       }),
       keep,
     )
     expect(s).toContain(
-      '<tr><td>append</td><td>gh-1-1</td><td>ACTIVE</td><td>3</td><td>10</td><td>2</td><td>0</td><td>4</td><td>2</td><td>12.3s</td></tr>',
+      '<tr><td>append</td><td>gh-1-1</td><td>ACTIVE</td><td>3</td><td>2</td><td>0</td><td>4</td><td>2</td><td>12.3s</td></tr>',
     )
   })
 
   it('shows unknown counts of an offline dry run as unknown', () => {
     const s = buildSummary(report({ dryRun: true }), keep)
-    expect(s.match(/unknown \(offline dry run\)/g)).toHaveLength(2)
+    expect(s.match(/unknown \(offline dry run\)/g)).toHaveLength(1)
     expect(s).toContain('<td>—</td>')
   })
 
@@ -160,25 +166,13 @@ describe('buildSummary tables', () => {
     expect(buildSummary(report(), keep)).not.toContain('Rejected records')
   })
 
-  it('shows the carry-forward cost with per-1,000 figures', () => {
-    const s = buildSummary(report({ carryCost: { records: 2000, requests: 10, ms: 30_000 } }), keep)
-    expect(s).toContain(
-      'Carry-forward: 2000 records kept in 10 requests and 30.0s (5.0 requests and 15.00s per 1,000 carried).',
+  it('lists the stranded sessions cancelled, and why', () => {
+    const s = buildSummary(
+      report({ recovered: [{ sessionId: 'gh-7-1', reason: 'its GitHub run 7 has finished' }] }),
+      keep,
     )
-    expect(s).toContain('Mode `upsert` avoids this cost')
-  })
-
-  it('gives per-1,000 figures for small carries too', () => {
-    const s = buildSummary(report({ carryCost: { records: 40, requests: 2, ms: 1_000 } }), keep)
-    expect(s).toContain(
-      'Carry-forward: 40 records kept in 2 requests and 1.0s (50.0 requests and 25.00s per 1,000 carried).',
-    )
-  })
-
-  it('leaves the carry-forward line out when nothing was carried', () => {
-    expect(
-      buildSummary(report({ carryCost: { records: 0, requests: 2, ms: 10 } }), keep),
-    ).not.toContain('Carry-forward')
+    expect(s).toContain('### Stranded sessions cancelled (1)')
+    expect(s).toContain('<td>gh-7-1</td><td>its GitHub run 7 has finished</td>')
   })
 })
 

@@ -1,0 +1,35 @@
+import type { RunLookup } from '../push/orphans.js'
+import type { Logger } from '../runtime.js'
+import type { Settings } from '../settings.js'
+import { githubClient, githubStatus } from './client.js'
+
+/**
+ * Asks GitHub whether a workflow run of this repository has finished (needs `actions: read`).
+ * Undefined without a token or repository; the lookup answers undefined when GitHub cannot say
+ * (a run of another repository, a missing permission), so such a session is left alone.
+ */
+export function finishedRunLookup(
+  settings: Pick<Settings, 'githubToken' | 'githubApiUrl'>,
+  env: NodeJS.ProcessEnv,
+  logger: Logger,
+): RunLookup | undefined {
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  if (!settings.githubToken || !owner || !repo) return undefined
+  let github: ReturnType<typeof githubClient> | undefined
+  return async (runId) => {
+    github ??= githubClient(settings.githubToken, settings.githubApiUrl, logger)
+    try {
+      const { data } = await github.rest.actions.getWorkflowRun({
+        owner,
+        repo,
+        run_id: Number(runId),
+      })
+      return data.status === 'completed'
+    } catch (error) {
+      logger.debug(
+        `Could not tell whether GitHub run ${runId} has finished (${githubStatus(error) || (error as Error).message}); leaving its session alone`,
+      )
+      return undefined
+    }
+  }
+}

@@ -1,0 +1,13 @@
+import * as core from '@actions/core'
+import { envInputReader, INPUT } from './inputs.js'
+import { proxyPasswords, redact } from './report/redact.js'
+
+/**
+ * The steps report their own failures; this catches only what they could not (such as an
+ * unwritable summary file), so the step still fails with a message rather than a stack trace.
+ */
+export function lastResort(error: unknown): void {
+  const read = envInputReader(process.env)
+  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken), ...proxyPasswords(process.env)]
+  core.setFailed(`Unexpected error: ${redact((error as Error).message, secrets)}`)
+}

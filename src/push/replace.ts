@@ -1,0 +1,185 @@
+import { ApiError } from '../drata/errors.js'
+import type { RecordsApi } from '../drata/records.js'
+import type { EvidenceRecord } from '../evidence/records.js'
+import { lifecycleDeps, type PushDeps, type PushOptions } from './options.js'
+import { emptyOutcome, type PushOutcome, type ReportedStatus } from './outcome.js'
+import type { Orphan } from './orphans.js'
+import { planReplace, type ReplacePlan, shrinkProblem } from './plan.js'
+import { type Failure } from './results.js'
+import { type SessionDeps, SessionLifecycle, waitForFreeResource } from './session-lifecycle.js'
+import { type SendBatch, uploadBatches } from './upload.js'
+
+/** Why `replace` refuses an empty record set before sending anything. */
+export const EMPTY_REPLACE =
+  "Mode 'replace' got no records, so completing a session would delete every active record. Nothing was sent; check 'records', 'records-file' and 'collect'."
+
+/** Stops a `replace` run; the session is cancelled and the message reported. */
+class StopReplace extends Error {
+  constructor(
+    message: string,
+    readonly failures: Failure[] = [],
+  ) {
+    super(message)
+  }
+}
+
+/**
+ * `replace`: stages this run's records as a full snapshot in a session and completes it only
+ * when every record was accepted, the shrink guard passes on Drata's verified count of the
+ * active data, and Drata's count of the session equals the records sent. Otherwise it cancels,
+ * so the active data is untouched. After `complete`, ACTIVE is reported only once Drata's
+ * session list says so.
+ *
+ * Requests: 2 checks, ceil(N / batch) uploads, ceil(active / 500) verified reads, 1 count,
+ * 1 complete and 1 read-back.
+ */
+export async function pushReplace(
+  options: PushOptions,
+  deps: PushDeps,
+  records: readonly EvidenceRecord[],
+): Promise<PushOutcome> {
+  const outcome = { ...emptyOutcome('replace', options.dryRun), sessionId: options.sessionId }
+  if (records.length === 0) return { ...outcome, removed: 0, error: EMPTY_REPLACE }
+  const { api } = deps
+  if (!api) return outcome // offline dry run: nothing can be known about Drata
+  const newIds = new Set(records.map((r) => r.id))
+  const life = new SessionLifecycle(api, options.sessionId, lifecycleDeps(options, deps))
+  let recovered: Orphan[] = []
+  let plan: ReplacePlan | undefined
+  let batches = 0
+  try {
+    if (options.dryRun) {
+      recovered = await waitForFreeResource(api, lifecycleDeps(options, deps), {
+        sessionId: options.sessionId,
+        readOnly: true,
+      })
+      plan = planReplace(await activeIds(api), newIds)
+      checkShrink(plan, options)
+      return { ...outcome, recovered, removed: plan.removedIds.length, removedIds: plan.removedIds }
+    }
+    recovered = await life.acquire()
+    // Own records first: the first upload creates the session, which keeps other snapshots
+    // from starting while the active data is read below.
+    life.markStarted()
+    const upload = await uploadBatches(
+      records,
+      options.batchSize,
+      sendToSession(api, life, lifecycleDeps(options, deps)),
+      deps.logger,
+      'Upload',
+    )
+    batches = upload.batches
+    if (upload.failures.length > 0) {
+      throw new StopReplace(
+        `Drata rejected ${upload.failures.length} of ${records.length} records (listed by id in the summary and the 'result' output); the session was not completed, so Drata's active data is unchanged. Fix them and re-run.`,
+        upload.failures,
+      )
+    }
+    plan = planReplace(await activeIds(api), newIds)
+    deps.logger.info(
+      `Drata holds ${plan.activeCount} active records; completing will remove ${plan.removedIds.length}`,
+    )
+    checkShrink(plan, options)
+    const staged = await api.countRecords(options.sessionId)
+    if (staged !== records.length) {
+      throw new StopReplace(
+        `Drata counts ${staged} records in session '${options.sessionId}' but this run sent ${records.length}; another job may be writing to the same session id, or an upload was lost. Not completing it.`,
+      )
+    }
+    deps.logger.info(
+      `Session '${options.sessionId}' holds the ${staged} records sent; completing it`,
+    )
+    const status = await life.complete()
+    deps.logger.info(`Session '${options.sessionId}' is ${status}`)
+    return {
+      ...outcome,
+      recovered,
+      batches,
+      sessionStatus: status,
+      pushed: records.length,
+      removed: plan.removedIds.length,
+      removedIds: plan.removedIds,
+    }
+  } catch (error) {
+    const failures = error instanceof StopReplace ? error.failures : []
+    const failed = {
+      ...outcome,
+      recovered,
+      batches,
+      failures,
+      failed: failures.length,
+      error: (error as Error).message,
+    }
+    if (options.dryRun) return { ...failed, error: `A real run would fail: ${failed.error}` }
+    if (!life.started) return failed
+    const cancelled = await cancel(options, deps)
+    return { ...failed, sessionStatus: cancelled.status, error: failed.error + cancelled.note }
+  }
+}
+
+function checkShrink(plan: ReplacePlan, options: PushOptions): void {
+  const problem = shrinkProblem(plan, options.allowShrink)
+  if (problem) throw new StopReplace(problem)
+}
+
+/** Ids of every active record, read so that they must add up to Drata's own total. */
+async function activeIds(api: RecordsApi): Promise<string[]> {
+  const ids: string[] = []
+  for await (const page of api.records({}, true)) for (const r of page) ids.push(r.id)
+  return ids
+}
+
+/** Sends to the session; on the first write, waits if another run's session got there first. */
+function sendToSession(api: RecordsApi, life: SessionLifecycle, deps: SessionDeps): SendBatch {
+  let created = false
+  return async (data, ids) => {
+    for (;;) {
+      try {
+        const items = await api.uploadToSession(life.sessionId, data, ids)
+        created = true
+        return items
+      } catch (error) {
+        // acquire() checked, but another run may have opened its session since. Drata refuses
+        // a second IN_PROGRESS session with a 400 whose text is not documented: check for a
+        // competing session rather than parsing the message.
+        if (created || !(error instanceof ApiError) || error.status !== 400) throw error
+        const others = (await api.sessionsInProgress()).filter(
+          (s) => s.sessionId !== life.sessionId,
+        )
+        if (others.length === 0) throw error
+        await waitForFreeResource(api, deps, { sessionId: life.sessionId, started: true })
+      }
+    }
+  }
+}
+
+/** Cancels after a failure, on a client the job's cancellation does not abort. */
+async function cancel(
+  options: PushOptions,
+  deps: PushDeps,
+): Promise<{ status: ReportedStatus; note: string }> {
+  const api = deps.cleanupApi ?? deps.api
+  const id = options.sessionId
+  if (!api) return { status: 'IN_PROGRESS', note: '' }
+  try {
+    const sessionDeps = { ...lifecycleDeps(options, deps), sleep: deps.cleanupSleep }
+    const status = await new SessionLifecycle(api, id, sessionDeps).cancel()
+    if (status === 'CANCELED') {
+      deps.logger.info(`Session '${id}' cancelled; Drata's active data is unchanged`)
+      return { status, note: ` Session '${id}' was cancelled.` }
+    }
+    if (status === 'NOT_FOUND') {
+      // Nothing staged yet; an upload still in flight could create it, so the post step looks again.
+      return { status: 'none', note: '' }
+    }
+    return {
+      status,
+      note: ` Session '${id}' had already been completed (${status}) before it could be cancelled.`,
+    }
+  } catch (error) {
+    return {
+      status: 'IN_PROGRESS',
+      note: ` Cancelling session '${id}' also failed (${(error as Error).message}); the post step will try again. Until then it stays IN_PROGRESS and the active data is unchanged.`,
+    }
+  }
+}
