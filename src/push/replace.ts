@@ -39,7 +39,10 @@ export async function pushReplace(
   records: readonly EvidenceRecord[],
 ): Promise<PushOutcome> {
   const outcome = { ...emptyOutcome('replace', options.dryRun), sessionId: options.sessionId }
-  if (records.length === 0) return { ...outcome, removed: 0, error: EMPTY_REPLACE }
+  if (records.length === 0) {
+    const error = options.dryRun ? `A real run would fail: ${EMPTY_REPLACE}` : EMPTY_REPLACE
+    return { ...outcome, removed: 0, error }
+  }
   const { api } = deps
   if (!api) return outcome // offline dry run: nothing can be known about Drata
   const newIds = new Set(records.map((r) => r.id))
@@ -49,10 +52,7 @@ export async function pushReplace(
   let batches = 0
   try {
     if (options.dryRun) {
-      recovered = await waitForFreeResource(api, lifecycleDeps(options, deps), {
-        sessionId: options.sessionId,
-        readOnly: true,
-      })
+      recovered = await life.acquire(true)
       plan = planReplace(await activeIds(api), newIds)
       checkShrink(plan, options)
       return { ...outcome, recovered, removed: plan.removedIds.length, removedIds: plan.removedIds }
@@ -110,10 +110,24 @@ export async function pushReplace(
       failed: failures.length,
       error: (error as Error).message,
     }
-    if (options.dryRun) return { ...failed, error: `A real run would fail: ${failed.error}` }
-    if (!life.started) return failed
+    if (options.dryRun) {
+      // What a real run would remove, when it got as far as planning.
+      const would = plan ? { removed: plan.removedIds.length, removedIds: plan.removedIds } : {}
+      return { ...failed, ...would, error: `A real run would fail: ${failed.error}` }
+    }
+    if (!life.started) return { ...failed, removed: 0 }
     const cancelled = await cancel(options, deps)
-    return { ...failed, sessionStatus: cancelled.status, error: failed.error + cancelled.note }
+    const applied = cancelled.status === 'ACTIVE' || cancelled.status === 'ARCHIVED'
+    return {
+      ...failed,
+      sessionStatus: cancelled.status,
+      error: failed.error + cancelled.note,
+      // A complete that went through before the cancel removed what the plan said; a
+      // cancelled session removed nothing. Without a plan it cannot be known.
+      pushed: applied ? records.length : 0,
+      removed: applied ? (plan?.removedIds.length ?? null) : 0,
+      removedIds: applied ? (plan?.removedIds ?? []) : [],
+    }
   }
 }
 

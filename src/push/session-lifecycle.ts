@@ -64,13 +64,15 @@ export class SessionLifecycle {
 
   /**
    * Fails when the session id is in use or was used before on this resource; then waits while
-   * another session is IN_PROGRESS. Returns the stranded sessions it cancelled. Two or three
-   * requests when the resource is free, whatever its history.
+   * another session is IN_PROGRESS. Returns the stranded sessions it cancelled. Two requests
+   * when the resource is free, whatever its history. With `readOnly` (dry run) it makes the
+   * same checks but cancels and waits for nothing.
    */
-  async acquire(): Promise<Orphan[]> {
+  async acquire(readOnly = false): Promise<Orphan[]> {
     const recovered = await waitForFreeResource(this.api, this.deps, {
       sessionId: this.sessionId,
       started: this.started,
+      readOnly,
     })
     const used = await this.api.countRecords(this.sessionId)
     if (used > 0) {

@@ -11,7 +11,7 @@ afterEach(async () => {
 })
 
 describe('dry run', () => {
-  it('with a key reads the active data to plan, and sends no write', async () => {
+  it('with a key makes the real run’s reads, and sends no write', async () => {
     sandbox.seed(1, 1, makeRecords(3, 'old'))
     const before = JSON.stringify(sandbox.state())
     const result = await runAction({
@@ -28,9 +28,12 @@ describe('dry run', () => {
       'dry-run': 'true',
       'session-status': 'none',
       'records-pushed': '0',
-      'records-carried': '2',
       'records-removed': '0',
     })
+    // append reads nothing of the active data: only whether a snapshot is being staged.
+    expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /custom-connections/1/resources/1/sessions',
+    ])
     expect(result.summary).toContain('🔍 Dry run: would push 15 records (append); nothing was sent')
     expect(result.summary).toContain('Preview: first 10 of 15 records')
     expect(result.summary).toContain('… and 5 more')
@@ -48,7 +51,7 @@ describe('dry run', () => {
     })
     expect(result.code).toBe(0)
     expect(sandbox.requests).toHaveLength(0)
-    expect(result.outputs['records-carried']).toBe('')
+    expect(result.outputs['records-removed']).toBe('')
     expect(result.summary).toContain('unknown (offline dry run)')
     expect(result.summary).toContain('&lt;b&gt;escaped&lt;/b&gt;')
   })
@@ -82,19 +85,26 @@ describe('dry run', () => {
     expect(empty.stdout).toContain("A real run would fail: Mode 'replace' got no records")
 
     const real = await runAction({
-      inputs: sandboxInputs(sandbox.url, { records: '{"id":"a"}', 'session-id': 'used-once' }),
+      inputs: sandboxInputs(sandbox.url, {
+        mode: 'replace',
+        records: '{"id":"a"}',
+        'session-id': 'used-once',
+      }),
     })
     expect(real.code).toBe(0)
     const writesBefore = writes(sandbox.requests)
     const reused = await runAction({
       inputs: sandboxInputs(sandbox.url, {
         'dry-run': 'true',
-        records: '{"id":"b"}',
+        mode: 'replace',
+        records: '{"id":"a"}',
         'session-id': 'used-once',
       }),
     })
     expect(reused.code).toBe(1)
-    expect(reused.stdout).toContain("A real run would fail: Session 'used-once' already exists")
+    expect(reused.stdout).toContain(
+      "A real run would fail: Session 'used-once' was used before on this resource",
+    )
     expect(writes(sandbox.requests)).toBe(writesBefore)
   })
 

@@ -86,7 +86,7 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
     [
       'unknown mode',
       { mode: 'merge' },
-      "'mode' must be one of append, replace, upsert (got 'merge')",
+      "'mode' must be one of append, replace (got 'merge')",
     ],
     ['session-id too short', { 'session-id': 'ab' }, "'session-id' must be 3 to 64 characters"],
     [

@@ -122,7 +122,7 @@ describe('asset per deployment', () => {
   })
 
   it('does not run when the push failed', async () => {
-    sandbox.addFault({ method: 'POST', kind: 'status', status: 400, path: /sessions/ })
+    sandbox.addFault({ method: 'POST', kind: 'status', status: 400, path: /records/ })
     const result = await runAction({
       inputs: sandboxInputs(sandbox.url, { asset: 'upsert', ...DEPLOY, records: '{"id":"a"}' }),
     })
@@ -247,7 +247,7 @@ describe('audit events', () => {
     expect(result.code).toBe(0)
     const ids = (result.outputs['event-ids'] ?? '').split(',').filter(Boolean)
     const recorded = sandbox.events()
-    expect(ids.length).toBeGreaterThanOrEqual(3) // upload, complete, asset create
+    expect(ids.length).toBeGreaterThanOrEqual(2) // records upsert, asset create
     expect(ids.sort()).toEqual(recorded.map((e) => String(e.id)).sort())
     expect(result.summary).toContain('### Drata audit events')
     expect(result.summary).toContain('MANUAL_ASSET_CREATED')

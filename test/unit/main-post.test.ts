@@ -1,0 +1,137 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { run as runMain } from '../../src/main.js'
+import { run as runPost } from '../../src/post.js'
+import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import { recordingIO } from './action-io-fake.js'
+
+const KEY = 'drk_live_0123456789abcdef'
+let sandbox: Sandbox
+afterEach(async () => {
+  await sandbox.close()
+})
+
+function env(inputs: Record<string, string>): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {
+    GITHUB_RUN_ID: '77',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_JOB: 'evidence',
+    GITHUB_REPOSITORY: 'acme/shop',
+    GITHUB_WORKSPACE: process.cwd(),
+  }
+  for (const [name, value] of Object.entries(inputs)) out[`INPUT_${name.toUpperCase()}`] = value
+  return out
+}
+
+const noWait = { sleep: async () => {}, now: Date.now }
+
+describe('main', () => {
+  it('pushes, writes every output once and fails nothing on success', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    const rec = recordingIO()
+    await runMain(
+      env({
+        'api-key': KEY,
+        'api-url': sandbox.url,
+        'connection-id': '1',
+        'resource-id': '1',
+        collect: 'none',
+        records: '{"id":"a"}',
+      }),
+      { io: rec.io, ...noWait },
+    )
+    expect(rec.failed).toEqual([])
+    expect(rec.outputs['records-pushed']).toBe('1')
+    expect(rec.summary).toHaveLength(1)
+    expect(sandbox.activeRecords(1, 1).map((r) => r.id)).toEqual(['a'])
+  })
+
+  it('redacts the key from every message built from Drata’s answer: log, outputs, summary, failure', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    sandbox.addFault({ kind: 'status', status: 500, message: `key ${KEY} is broken`, times: 20 })
+    const rec = recordingIO()
+    await runMain(
+      env({
+        'api-key': KEY,
+        'api-url': sandbox.url,
+        'connection-id': '1',
+        'resource-id': '1',
+        collect: 'none',
+        records: '{"id":"a"}',
+        'max-retries': '1',
+      }),
+      { io: rec.io, ...noWait },
+    )
+    expect(rec.failed).toHaveLength(1)
+    expect(rec.failed[0]).toContain('key *** is broken')
+    const said = rec.calls.join('\n')
+    expect(said).toContain('***')
+    expect(said).not.toContain(KEY)
+  })
+
+  it('bad inputs fail the step, name the input, and send nothing', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    const rec = recordingIO()
+    await runMain(env({ 'api-key': KEY, 'api-url': sandbox.url, mode: 'upsert' }), {
+      io: rec.io,
+      ...noWait,
+    })
+    expect(rec.failed[0]).toMatch(/'mode: upsert' was removed/)
+    expect(sandbox.requests).toEqual([])
+  })
+})
+
+describe('post', () => {
+  const saved = () => ({
+    'session-closed': 'false',
+    session: JSON.stringify({
+      connectionId: 1,
+      resourceId: 1,
+      sessionId: 'gh-77-1-evidence-00000000',
+      baseUrl: sandbox.url,
+      region: 'us',
+      started: Date.now() - 60_000,
+    }),
+  })
+
+  it('does nothing, and says so, when main left no session open', async () => {
+    sandbox = await startSandbox()
+    const rec = recordingIO({})
+    await runPost(env({ 'api-key': KEY }), { io: rec.io, ...noWait })
+    expect(rec.calls).toEqual([
+      'secret: 25 chars',
+      'info: No Drata session was left open by the main step',
+    ])
+    expect(sandbox.requests).toEqual([])
+  })
+
+  it('redacts the key from its warning and never fails the step', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    sandbox.addFault({ kind: 'status', status: 500, message: `not for ${KEY}`, times: 50 })
+    const rec = recordingIO(saved())
+    await runPost(env({ 'api-key': KEY }), { io: rec.io, ...noWait })
+    expect(rec.failed).toEqual([])
+    const warning = rec.calls.find((c) => c.startsWith('warning:')) ?? ''
+    expect(warning).toContain('Could not cancel the open Drata session')
+    expect(rec.calls.join('\n')).not.toContain(KEY)
+  })
+
+  it('looks again for a session an upload in flight may still create, then says it never existed', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    const slept: number[] = []
+    const rec = recordingIO(saved())
+    await runPost(env({ 'api-key': KEY }), {
+      io: rec.io,
+      sleep: async (ms) => void slept.push(ms),
+      now: Date.now,
+    })
+    expect(slept).toEqual([2_000, 4_000])
+    expect(rec.calls.at(-1)).toBe(
+      "info: Session 'gh-77-1-evidence-00000000' was never created in Drata; nothing to cancel",
+    )
+    expect(rec.calls.some((c) => c.startsWith('warning:'))).toBe(false)
+    // It only ever asked to cancel; it never uploads or completes.
+    for (const r of sandbox.requests.filter((x) => x.method === 'POST')) {
+      expect(r.body).toEqual({ action: 'cancel' })
+    }
+  })
+})
