@@ -83,11 +83,7 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
       "'resource-id' must be a positive integer (got '0')",
     ],
     ['missing resource-id', { 'resource-id': '' }, "'resource-id' is required"],
-    [
-      'unknown mode',
-      { mode: 'merge' },
-      "'mode' must be one of append, replace (got 'merge')",
-    ],
+    ['unknown mode', { mode: 'merge' }, "'mode' must be one of append, replace (got 'merge')"],
     ['session-id too short', { 'session-id': 'ab' }, "'session-id' must be 3 to 64 characters"],
     [
       'session-id with a slash',

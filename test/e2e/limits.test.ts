@@ -153,6 +153,9 @@ describe('Retry-After and the retry-wait budget', () => {
     const result = await run({
       inputs: sandboxInputs(sandbox.url, {
         records: JSON.stringify(makeRecords(4)),
+        mode: 'replace',
+        'session-id': 'gh-9001-1',
+        'allow-shrink': 'true',
         'batch-size': '2',
         'max-retries': '20',
         'retry-wait': '1',

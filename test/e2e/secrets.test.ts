@@ -92,7 +92,12 @@ describe('secrets echoed by a server never leave the step in any form', () => {
       status: 400,
       echo: [TOKEN],
     })
-    const result = await run({ records: '{"id":"a"}' })
+    const result = await run({
+      records: '{"id":"a"}',
+      mode: 'replace',
+      'session-id': 'gh-9001-1',
+      'allow-shrink': 'true',
+    })
     expect(result.code).toBe(1)
     // The echo reached the error, which went to every channel, redacted.
     expect(result.stdout).toMatch(
