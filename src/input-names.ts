@@ -19,6 +19,7 @@ export const INPUT = {
   failOnError: 'fail-on-error',
   requestTimeout: 'request-timeout',
   sessionWait: 'session-wait',
+  retryWait: 'retry-wait',
   staleSessionAfter: 'stale-session-after',
   githubToken: 'github-token',
   artifacts: 'artifacts',

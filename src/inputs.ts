@@ -81,6 +81,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const failOnError = p.bool(INPUT.failOnError, true)
   const requestTimeoutMs = p.intInRange(INPUT.requestTimeout, 60, 1, 600) * 1000
   const sessionWaitMs = p.intInRange(INPUT.sessionWait, 300, 0, 3600) * 1000
+  const retryWaitMs = p.intInRange(INPUT.retryWait, 300, 0, 3600) * 1000
   const staleSessionMs = p.intInRange(INPUT.staleSessionAfter, 6, 1, 720) * 3_600_000
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
   let context: RunContext | undefined
@@ -118,6 +119,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     failOnError,
     requestTimeoutMs,
     sessionWaitMs,
+    retryWaitMs,
     staleSessionMs,
     workspace,
     asset,

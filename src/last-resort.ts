@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { envInputReader, INPUT } from './inputs.js'
-import { redact } from './report/redact.js'
+import { proxyPasswords, redact } from './report/redact.js'
 
 /**
  * The steps report their own failures; this catches only what they could not (such as an
@@ -8,6 +8,6 @@ import { redact } from './report/redact.js'
  */
 export function lastResort(error: unknown): void {
   const read = envInputReader(process.env)
-  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken)]
+  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken), ...proxyPasswords(process.env)]
   core.setFailed(`Unexpected error: ${redact((error as Error).message, secrets)}`)
 }

@@ -7,7 +7,7 @@ import { envInputReader, INPUT, readSettings } from './inputs.js'
 import { push, type PushDeps, type PushOptions } from './push/index.js'
 import { emptyOutcome } from './push/outcome.js'
 import { writeOutputs } from './report/outputs.js'
-import { redact } from './report/redact.js'
+import { proxyPasswords, redact, registerSecrets } from './report/redact.js'
 import type { RunReport } from './report/report.js'
 import { buildSummary } from './report/summary.js'
 import { type Logger, realSleep, type Sleep } from './runtime.js'
@@ -32,8 +32,11 @@ export async function run(
   deps: MainDeps = REAL,
 ): Promise<void> {
   const read = envInputReader(env)
-  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken)].filter(Boolean)
-  for (const secret of secrets) deps.io.setSecret(secret)
+  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken), ...proxyPasswords(env)].filter(
+    Boolean,
+  )
+  // Every encoded form too (base64, hex, URL, JSON…): a server may echo a key in any of them.
+  registerSecrets(secrets, (s) => deps.io.setSecret(s))
   const clean = (text: string) => redact(text, secrets)
   const io = cleanIO(deps.io, clean)
 
@@ -92,6 +95,7 @@ export async function execute(
     ? buildApi({
         ...settings,
         timeoutMs: settings.requestTimeoutMs,
+        secrets: [settings.githubToken, ...proxyPasswords(env)],
         logger,
         ref: connectionId && resourceId ? { connectionId, resourceId } : undefined,
         signal,

@@ -1,8 +1,8 @@
 import { type ActionIO, cleanIO, coreIO } from './action-io.js'
-import { buildApi } from './drata/factory.js'
+import { buildApi, CLEANUP_RETRY_WAIT_MS } from './drata/factory.js'
 import { RecordsApi } from './drata/records.js'
 import { envInputReader, INPUT } from './inputs.js'
-import { redact } from './report/redact.js'
+import { proxyPasswords, redact, registerSecrets } from './report/redact.js'
 import { realSleep, type Sleep } from './runtime.js'
 import { NO_MEMORY, SessionLifecycle } from './push/session-lifecycle.js'
 import { openSession } from './state.js'
@@ -25,9 +25,11 @@ export async function run(
   env: NodeJS.ProcessEnv = process.env,
   deps: PostDeps = { io: coreIO, sleep: realSleep, now: Date.now },
 ): Promise<void> {
-  const apiKey = envInputReader(env)(INPUT.apiKey)
-  if (apiKey) deps.io.setSecret(apiKey)
-  const io = cleanIO(deps.io, (text) => redact(text, [apiKey]))
+  const read = envInputReader(env)
+  const apiKey = read(INPUT.apiKey)
+  const secrets = [apiKey, read(INPUT.githubToken), ...proxyPasswords(env)].filter(Boolean)
+  registerSecrets(secrets, (s) => deps.io.setSecret(s))
+  const io = cleanIO(deps.io, (text) => redact(text, secrets))
   const saved = openSession(io)
   if (!saved) {
     io.info('No Drata session was left open by the main step')
@@ -42,6 +44,8 @@ export async function run(
     region: saved.region,
     maxRetries: 3,
     timeoutMs: 30_000,
+    retryWaitMs: CLEANUP_RETRY_WAIT_MS,
+    secrets,
     logger: io,
     ref: saved,
   })

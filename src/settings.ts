@@ -71,8 +71,10 @@ export interface Settings {
   maxRetries: number
   /** Whether a failed push fails the step (true) or only warns (false). */
   failOnError: boolean
-  /** Per-request timeout for connecting, headers and body, in milliseconds. */
+  /** Bound on each request attempt as a whole (connect, headers, whole body), in milliseconds. */
   requestTimeoutMs: number
+  /** All waits between retries of the run together (backoff and Retry-After), in milliseconds. */
+  retryWaitMs: number
   /** How long to wait for another run's IN_PROGRESS session to finish, in milliseconds. */
   sessionWaitMs: number
   /** An IN_PROGRESS session idle for this long is cancelled as stranded, in milliseconds. */

@@ -46,6 +46,7 @@ export class AssetsApi {
     const query = { 'expand[]': ['assetClassTypes', 'owner'], sort: 'createdAt', sortDir: 'ASC' }
     for await (const page of pages<DrataAsset>(this.client, '/assets', query, {
       what: 'list assets',
+      area: 'assets',
       permission: 'assets-get',
     })) {
       found.push(
@@ -66,6 +67,7 @@ export class AssetsApi {
       body,
       op: {
         what: `create asset '${body.name}'`,
+        area: 'assets',
         permission: 'assets-post',
         notFound: "Check 'asset-owner-id': it must be the id of a user in this Drata account.",
       },
@@ -81,6 +83,7 @@ export class AssetsApi {
       body,
       op: {
         what: `update asset ${id}`,
+        area: 'assets',
         permission: 'assets-put',
         notFound: 'The asset was deleted meanwhile; re-run to create it again.',
       },
@@ -95,6 +98,7 @@ export class AssetsApi {
       path: `/assets/${id}`,
       op: {
         what: `delete asset ${id}`,
+        area: 'assets',
         permission: 'assets-delete',
         notFound: 'The asset was already deleted.',
       },

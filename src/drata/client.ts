@@ -1,14 +1,22 @@
-import { Agent, type Dispatcher, type FormData, request } from 'undici'
+import { type Dispatcher, EnvHttpProxyAgent, type FormData, request } from 'undici'
+import { redactor } from '../report/redact.js'
 import {
   type ApiError,
   errorForStatus,
   isRetryableStatus,
   networkError,
   type Operation,
+  waitRefusedError,
 } from './errors.js'
 import type { Logger } from '../runtime.js'
 import { Pacer, realSleep, type Sleep } from './pacer.js'
-import { backoffDelay, parseRetryAfter } from './retry.js'
+import {
+  backoffDelay,
+  DEFAULT_RETRY_WAIT_MS,
+  MAX_RETRY_AFTER_MS,
+  parseRetryAfter,
+  RetryBudget,
+} from './retry.js'
 
 export type { Logger } from '../runtime.js'
 
@@ -37,9 +45,17 @@ export interface ClientOptions {
   apiKey: string
   region: string
   maxRetries: number
+  /** Bounds each attempt as a whole: connecting, the headers and the whole body. */
   timeoutMs: number
+  /** All waits between retries of this client, together ('retry-wait'); default 300 s. */
+  retryWaitMs?: number
+  /** Other secrets (the GitHub token) to remove from server answers, besides the API key. */
+  secrets?: readonly string[]
   logger: Logger
+  /** Default: undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY). */
   dispatcher?: Dispatcher
+  /** The signal that ends one attempt after `ms`; injected so tests need not wait. */
+  deadline?: (ms: number) => AbortSignal
   pacer?: Pacer
   sleep?: Sleep
   now?: () => number
@@ -62,15 +78,23 @@ export class DrataClient {
   private readonly sleep: Sleep
   private readonly now: () => number
   private readonly random: () => number
+  private readonly budget: RetryBudget
+  private readonly deadline: (ms: number) => AbortSignal
+  private readonly clean: (text: string) => string
 
   constructor(private readonly options: ClientOptions) {
+    // Proxies as the runner's own tools and the GitHub calls honour them. TLS options are left
+    // alone: verification stays on, and Node's CA store includes NODE_EXTRA_CA_CERTS.
     this.dispatcher =
       options.dispatcher ??
-      new Agent({
+      new EnvHttpProxyAgent({
         connect: { timeout: options.timeoutMs },
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
       })
+    this.budget = new RetryBudget(options.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS)
+    this.deadline = options.deadline ?? ((ms) => AbortSignal.timeout(ms))
+    this.clean = redactor([options.apiKey, ...(options.secrets ?? [])])
     this.sleep = options.sleep ?? realSleep
     this.now = options.now ?? Date.now
     this.random = options.random ?? Math.random
@@ -86,6 +110,10 @@ export class DrataClient {
       this.stats.requests++
       let failure: ApiError
       let retryAfterMs: number | undefined
+      // One deadline for the whole exchange: undici's own timeouts are per phase and restart
+      // with every body chunk, so a body dripping in would never time out.
+      const deadline = this.deadline(this.options.timeoutMs)
+      let timedOut = false
       try {
         const res = await request(this.url(spec), {
           method: spec.method,
@@ -96,9 +124,9 @@ export class DrataClient {
             ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
           },
           body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
-          signal,
+          signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
         })
-        const body = await readBody(res.body)
+        const body = await readBody(res.body, this.clean)
         if (res.statusCode >= 200 && res.statusCode < 300) return body as T
         failure = errorForStatus(res.statusCode, body, spec.op, {
           region: this.options.region,
@@ -107,13 +135,29 @@ export class DrataClient {
         retryAfterMs = parseRetryAfter(header(res.headers['retry-after']), this.now())
       } catch (error) {
         if (signal?.aborted) throw signal.reason
-        failure = networkError(error, spec.op, attempt)
+        timedOut = deadline.aborted
+        failure = networkError(
+          error,
+          spec.op,
+          attempt,
+          timedOut ? this.options.timeoutMs : undefined,
+        )
       }
       if (!this.shouldRetry(failure, spec.retry, attempt)) throw failure
       const delay = retryAfterMs ?? backoffDelay(attempt, this.random)
+      const refused = {
+        waitMs: delay,
+        retryAfter: retryAfterMs !== undefined,
+        leftMs: this.budget.leftMs,
+        budgetMs: this.budget.totalMs,
+        retries: attempt,
+      }
+      if (delay > MAX_RETRY_AFTER_MS)
+        throw waitRefusedError(failure, spec.op, { ...refused, capMs: MAX_RETRY_AFTER_MS })
+      if (!this.budget.take(delay)) throw waitRefusedError(failure, spec.op, refused)
       this.stats.retries++
       this.options.logger.info(
-        `${spec.method} ${spec.path}: ${failure.status ? `Drata answered ${failure.status}` : 'no response'}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfterMs === undefined ? '' : ' (Retry-After)'}`,
+        `${spec.method} ${spec.path}: ${failure.status ? `Drata answered ${failure.status}` : timedOut ? `no complete answer within ${this.options.timeoutMs / 1000}s` : 'no response'}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfterMs === undefined ? '' : ' (Retry-After)'}`,
       )
       await this.sleep(delay, signal)
     }
@@ -127,7 +171,7 @@ export class DrataClient {
   private shouldRetry(failure: ApiError, policy: RetryPolicy, attempt: number): boolean {
     if (attempt >= this.options.maxRetries) return false
     if (policy === 'unsafe') return failure.status === 429
-    return failure.status === 0 || isRetryableStatus(failure.status)
+    return failure.status === 0 ? failure.retryable : isRetryableStatus(failure.status)
   }
 
   private url(spec: RequestSpec): string {
@@ -141,8 +185,15 @@ export class DrataClient {
   }
 }
 
-async function readBody(body: Dispatcher.ResponseData['body']): Promise<unknown> {
-  const text = await body.text()
+/**
+ * Reads the whole body (under the attempt's deadline) and parses it. Secrets an answer echoes
+ * are removed first, before a long text is cut short and could leave half a secret behind.
+ */
+async function readBody(
+  body: Dispatcher.ResponseData['body'],
+  clean: (text: string) => string,
+): Promise<unknown> {
+  const text = clean(await body.text())
   if (text === '') return undefined
   try {
     return JSON.parse(text)

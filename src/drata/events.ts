@@ -30,7 +30,11 @@ export class EventsApi {
       sort: 'createdAt',
       sortDir: 'ASC',
     }
-    const op = { what: 'list audit events', permission: 'event-tracking-get' as const }
+    const op = {
+      what: 'list audit events',
+      area: 'events' as const,
+      permission: 'event-tracking-get' as const,
+    }
     for await (const page of pages<DrataEvent>(this.client, '/events', query, op, { size: 100 })) {
       events.push(...page)
       if (events.length >= max) break
@@ -43,7 +47,11 @@ export class EventsApi {
     return this.client.request({
       method: 'GET',
       path: `/events/${encodeURIComponent(id)}`,
-      op: { what: `read audit event ${id}`, permission: 'event-tracking-get-event' },
+      op: {
+        what: `read audit event ${id}`,
+        area: 'events',
+        permission: 'event-tracking-get-event',
+      },
       retry: 'idempotent',
     })
   }

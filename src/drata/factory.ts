@@ -3,7 +3,14 @@ import { type ClientOptions, DrataClient } from './client.js'
 import { EventsApi } from './events.js'
 import { Pacer } from './pacer.js'
 import { RecordsApi, type ResourceRef } from './records.js'
+import { DEFAULT_RETRY_WAIT_MS } from './retry.js'
 import { VendorsApi } from './vendors.js'
+
+/**
+ * The retry waits the cleanup client may spend, its own so that a run which used up
+ * 'retry-wait' can still cancel its session; the post step gets the same.
+ */
+export const CLEANUP_RETRY_WAIT_MS = 60_000
 
 export interface ApiParts {
   /** Records endpoints whose requests the job's cancellation aborts (when a resource is set). */
@@ -32,6 +39,7 @@ export function buildApi(config: ApiConfig): ApiParts {
     pacer,
     signal: undefined,
     maxRetries: Math.min(config.maxRetries, 2),
+    retryWaitMs: Math.min(config.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS, CLEANUP_RETRY_WAIT_MS),
   })
   return {
     api: config.ref && new RecordsApi(client, config.ref),

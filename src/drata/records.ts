@@ -79,6 +79,7 @@ export class RecordsApi {
   ): Promise<ItemResult[]> {
     return this.bulk(`${this.base}/sessions/${encodeURIComponent(sessionId)}`, records, {
       what: `upload records to session ${sessionId}`,
+      area: 'sessions',
       permission: 'custom-connections-data-post',
       recordIds: ids,
     })
@@ -91,6 +92,7 @@ export class RecordsApi {
   ): Promise<ItemResult[]> {
     return this.bulk(`${this.base}/records`, records, {
       what: 'upsert records',
+      area: 'records',
       permission: 'custom-connections-data-post',
       recordIds: ids,
     })
@@ -104,6 +106,7 @@ export class RecordsApi {
         path: `${this.base}/records/${encodeURIComponent(recordId)}`,
         op: {
           what: `delete record ${recordId}`,
+          area: 'records',
           permission: 'custom-connections-data-delete',
           recordIds: [recordId],
         },
@@ -149,6 +152,7 @@ export class RecordsApi {
       body: { action },
       op: {
         what: `${action} session ${sessionId}`,
+        area: 'sessions',
         permission: 'custom-connections-data-post',
         notFound: `The session does not exist on this resource (never created, or removed); check 'connection-id', 'resource-id' and 'session-id'.`,
       },
@@ -161,7 +165,7 @@ export class RecordsApi {
       this.client,
       `${this.base}/sessions`,
       { status, sort: 'createdAt', sortDir: 'DESC' },
-      { what: 'list sessions', permission: 'custom-connections-get' },
+      { what: 'list sessions', area: 'sessions', permission: 'custom-connections-get' },
     )
   }
 
@@ -170,6 +174,7 @@ export class RecordsApi {
       what: query.sessionId
         ? `list the records of session ${query.sessionId}`
         : 'list the active records',
+      area: 'records',
       permission: 'custom-connections-get',
     }
   }

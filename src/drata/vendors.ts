@@ -38,6 +38,7 @@ export class VendorsApi {
       {},
       {
         what: `list the security reviews of vendor ${vendorId}`,
+        area: 'reviews',
         permission: 'vendors-get',
         notFound: "Check 'vendor-id': no such vendor in this Drata account.",
       },
@@ -85,6 +86,7 @@ export class VendorsApi {
   private createOp(vendorId: number) {
     return {
       what: `create a security review for vendor ${vendorId}`,
+      area: 'reviews' as const,
       permission: 'vendors-post-security-review' as const,
       notFound: "Check 'vendor-id': no such vendor in this Drata account.",
     }

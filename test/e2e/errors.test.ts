@@ -22,7 +22,7 @@ beforeEach(() => {
 
 describe('Drata error statuses become messages that say what to do', () => {
   const cases: Array<[string, string, string[]]> = [
-    ['wrong-key', '401', ['did not accept the API key (401', "'region' (us)"]],
+    ['wrong-key', '401', ['does not know the API key (401: API key not found)', "'region' (us)"]],
     [
       'key-no-plan',
       '402',
@@ -83,11 +83,7 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
       "'resource-id' must be a positive integer (got '0')",
     ],
     ['missing resource-id', { 'resource-id': '' }, "'resource-id' is required"],
-    [
-      'unknown mode',
-      { mode: 'merge' },
-      "'mode' must be one of append, replace (got 'merge')",
-    ],
+    ['unknown mode', { mode: 'merge' }, "'mode' must be one of append, replace (got 'merge')"],
     ['session-id too short', { 'session-id': 'ab' }, "'session-id' must be 3 to 64 characters"],
     [
       'session-id with a slash',

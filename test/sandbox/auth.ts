@@ -1,4 +1,4 @@
-import { plainError } from './errors.ts'
+import { CODES, plainError } from './errors.ts'
 import type { KeyProfile } from './types.ts'
 
 /** The `x-drata-permissions` the Custom Data Records endpoints require. */
@@ -13,18 +13,26 @@ export const PERMISSIONS = {
  * Checks the bearer key in the guard order 401, 412, 402, 403; throws the matching error and
  * returns the key's profile otherwise. `entitlement` says whether the endpoint needs the Custom
  * Connections and Tests entitlement (402), which only the custom-connection endpoints declare.
+ * `ip` is the client's address, checked against a key's `allowedIps`.
  */
 export function authorize(
   keys: Record<string, KeyProfile>,
   authorization: string | undefined,
   permission: string,
   entitlement = true,
+  ip = '127.0.0.1',
 ): KeyProfile {
   // The auth scheme is case-insensitive (RFC 9110); the key itself must match exactly.
   const match = /^Bearer +(\S+)\s*$/i.exec(authorization ?? '')
   const key = match?.[1]
-  const profile = key !== undefined && Object.hasOwn(keys, key) ? keys[key] : undefined
-  if (!profile) throw plainError(401, 'Invalid Authorization')
+  // ASSUMPTION: Drata documents a 401 only as "Invalid Authorization"; these three reasons,
+  // their codes and messages are the shapes we expect, not documented ones.
+  if (key === undefined) throw plainError(401, 'API key missing', CODES.keyMissing)
+  const profile = Object.hasOwn(keys, key) ? keys[key] : undefined
+  if (!profile) throw plainError(401, 'API key not found', CODES.keyNotFound)
+  if (profile.allowedIps !== undefined && !profile.allowedIps.includes(ip)) {
+    throw plainError(401, 'API key not allowed from this IP address', CODES.ipNotAllowed)
+  }
   if (profile.terms === false) {
     throw plainError(412, 'You must accept the Drata terms and conditions to use the API')
   }

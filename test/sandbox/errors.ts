@@ -1,11 +1,15 @@
 import { STATUS_CODES } from 'node:http'
 
 // Drata documents only 28022 (schema validation). The other numbers are placeholders chosen by
-// the sandbox (assumption); clients must key on the HTTP status, never on these.
+// the sandbox (assumption); clients must key on the HTTP status, never on these, except the
+// 401 reasons, which the action decodes (src/drata/errors.ts AUTH_CODES, also an assumption).
 export const CODES = {
   schemaValidation: 28022,
   badRequest: 40000,
   unauthorized: 40100,
+  keyMissing: 40101,
+  keyNotFound: 40102,
+  ipNotAllowed: 40103,
   planRequired: 40200,
   forbidden: 40300,
   notFound: 40400,

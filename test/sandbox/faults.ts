@@ -8,6 +8,8 @@ const KINDS = [
   'drop-after-apply',
   'status-after-apply',
   'delay',
+  'drip',
+  'echo-auth',
   'not-applied',
   'no-pagination',
   'no-total',
@@ -27,6 +29,9 @@ export class FaultList {
   /** Arms a fault; throws on a spec that could never behave as written. */
   add(spec: FaultSpec): void {
     if (!KINDS.includes(spec.kind)) throw new Error(`Unknown fault kind: ${String(spec.kind)}`)
+    if (spec.kind === 'drip' && spec.intervalMs !== undefined && !(spec.intervalMs > 0)) {
+      throw new Error("A 'drip' fault needs intervalMs > 0")
+    }
     if (spec.kind === 'delay' && !(typeof spec.delayMs === 'number' && spec.delayMs >= 0)) {
       throw new Error("A 'delay' fault needs delayMs >= 0")
     }
@@ -80,6 +85,33 @@ export function faultReply(spec: FaultSpec): {
   if (spec.retryAfter !== undefined) headers['retry-after'] = spec.retryAfter
   const message = spec.message ?? STATUS_CODES[status] ?? 'Injected failure'
   return { status, headers, body: { statusCode: status, message, code: CODES.injected } }
+}
+
+/** The error an 'echo-auth' fault answers with: the secrets in many encodings. */
+export function echoReply(
+  spec: FaultSpec,
+  authorization: string | undefined,
+): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
+  const key = /^Bearer +(\S+)/i.exec(authorization ?? '')?.[1]
+  const secrets = [...(key ? [key] : []), ...(spec.echo ?? [])]
+  const lines = secrets.flatMap((secret) => {
+    const bytes = Buffer.from(secret)
+    const bearer = Buffer.from(`Bearer ${secret}`).toString('base64')
+    return [
+      `raw=${secret}`,
+      `base64=${bytes.toString('base64')}`,
+      `base64url=${bytes.toString('base64url')}`,
+      `hex=${bytes.toString('hex')}`,
+      `url=${encodeURIComponent(secret)}`,
+      `json=${JSON.stringify(secret)}`,
+      `header-base64=${bearer}`,
+      // MIME wraps base64 at 76 characters.
+      `wrapped=${(bearer + bearer).replace(/.{76}/g, '$&\r\n')}`,
+    ]
+  })
+  const status = spec.status ?? 500
+  const message = `Could not process request; debug: ${lines.join('\n')}`
+  return { status, headers: {}, body: { statusCode: status, message, code: CODES.injected } }
 }
 
 /** A list answer changed the way a `no-pagination`, `no-total` or `repeat-cursor` fault says. */

@@ -19,6 +19,8 @@ export interface ApiRequest {
   /** The multipart/form-data body, the reason it could not be parsed, or null for other types. */
   form: ParsedForm | { error: string } | null
   authorization: string | undefined
+  /** The client's address, for keys with an IP allowlist. */
+  ip?: string
 }
 
 /** What to answer; `body` undefined means no content. */

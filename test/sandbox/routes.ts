@@ -47,7 +47,7 @@ export function handleApi(ctx: ApiContext, req: ApiRequest): ApiReply {
     if (!match) continue
     // NestJS order: guards (auth) first, then pipes (path, query, body → 400), then the
     // handler (unknown resource/session/asset/vendor → 404, wrong session state → 400/422).
-    const profile = authorize(ctx.keys, req.authorization, r.permission, r.entitlement)
+    const profile = authorize(ctx.keys, req.authorization, r.permission, r.entitlement, req.ip)
     const [, ...params] = match
     return r.handle(ctx, { params: params.map(decodeSegment), req, actor: profile.userId ?? 1 })
   }

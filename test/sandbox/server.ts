@@ -7,7 +7,7 @@ import { CONTROL_PREFIX, handleControl } from './control.ts'
 import { DEFAULT_USERS, DEFAULT_VENDORS, Directory } from './directory.ts'
 import { badRequest, CODES, HttpError, notFound, plainError, publicError } from './errors.ts'
 import { EventLog } from './events.ts'
-import { FaultList, faultReply, mangleList } from './faults.ts'
+import { echoReply, FaultList, faultReply, mangleList } from './faults.ts'
 import { isMultipart, type ParsedForm, parseMultipart, summarizeForm } from './multipart.ts'
 import { type ApiContext, handleApi } from './routes.ts'
 import { Store } from './store.ts'
@@ -174,6 +174,10 @@ async function handleRequest(ctx: Context, req: IncomingMessage, res: ServerResp
   const fault = ctx.faults.take(method, path)
   if (fault?.kind === 'drop') return void req.socket.destroy()
   if (fault?.kind === 'status') return void send(res, entry, faultReply(fault))
+  if (fault?.kind === 'echo-auth') {
+    return void send(res, entry, echoReply(fault, req.headers.authorization))
+  }
+  if (fault?.kind === 'drip') return drip(res, entry, fault, ctx.closing)
   if (fault?.kind === 'delay') await sleep(fault.delayMs ?? 0, undefined, { signal: ctx.closing })
   if (fault?.kind === 'not-applied') return void send(res, entry, { status: 200, body: {} })
 
@@ -216,6 +220,7 @@ function apply(ctx: Context, req: IncomingMessage, inc: Incoming): Reply {
       body,
       form: inc.form,
       authorization: req.headers.authorization,
+      ip: inc.ip,
     })
   } catch (error) {
     if (error instanceof HttpError) return { status: error.status, body: error.body }
@@ -272,6 +277,34 @@ async function readBody(req: IncomingMessage, limit: number) {
     if (size <= limit) chunks.push(chunk)
   }
   return { bytes: Buffer.concat(chunks), tooLarge: size > limit }
+}
+
+/** Sends a valid JSON page, one byte every `intervalMs`, until the client or the sandbox quits. */
+async function drip(
+  res: ServerResponse,
+  entry: RequestLogEntry,
+  fault: FaultSpec,
+  closing: AbortSignal,
+): Promise<void> {
+  entry.status = fault.status ?? 200
+  const payload = `${' '.repeat(100_000)}{"data":[],"pagination":{"cursor":null}}`
+  res.writeHead(entry.status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(payload.length),
+  })
+  const gone = AbortSignal.any([closing, abortOnClose(res)])
+  for (const char of payload) {
+    if (gone.aborted || res.destroyed) return
+    res.write(char)
+    await sleep(fault.intervalMs ?? 1000, undefined, { signal: gone }).catch(() => undefined)
+  }
+  res.end()
+}
+
+function abortOnClose(res: ServerResponse): AbortSignal {
+  const controller = new AbortController()
+  res.once('close', () => controller.abort())
+  return controller.signal
 }
 
 function send(res: ServerResponse, entry: RequestLogEntry, reply: Reply): void {

@@ -8,6 +8,8 @@ export interface KeyProfile {
   terms?: boolean
   /** Granted `x-drata-permissions`; default all. A missing one → 403. */
   permissions?: string[]
+  /** Client IPs the key may be used from (Drata's per-key IP allowlist); default any. */
+  allowedIps?: string[]
   /** The user the key acts as (events, asset/review defaults); default 1. Must be in `users`. */
   userId?: number
 }
@@ -70,7 +72,11 @@ export interface FaultSpec {
    * `delayMs`, then handle normally. not-applied: answer 200 {} without applying (a success
    * that did nothing). no-pagination: apply, then leave `pagination` out of a list answer.
    * no-total: apply, then leave `totalCount` out. repeat-cursor: apply, then answer the
-   * request's own cursor again as the next one (a list that never ends).
+   * request's own cursor again as the next one (a list that never ends). drip: answer
+   * `status` (default 200) and then send the body one byte every `intervalMs` (default 1000)
+   * until the client gives up. echo-auth: answer `status` with an error whose message holds
+   * the request's bearer key, and each `echo` text, in every encoding a careless server might
+   * use (raw, base64, base64url, hex, URL, JSON, base64 wrapped at 76).
    */
   kind:
     | 'status'
@@ -82,6 +88,8 @@ export interface FaultSpec {
     | 'no-pagination'
     | 'no-total'
     | 'repeat-cursor'
+    | 'drip'
+    | 'echo-auth'
   /** Status for 'status' / 'status-after-apply'; default 500. */
   status?: number
   /** Exact Retry-After header value; omitted → no header. */
@@ -90,6 +98,10 @@ export interface FaultSpec {
   delayMs?: number
   /** Message of the error body a 'status' fault answers with; default the status text. */
   message?: string
+  /** For 'drip': milliseconds between body bytes. */
+  intervalMs?: number
+  /** For 'echo-auth': more secrets to echo besides the request's bearer key. */
+  echo?: string[]
 }
 
 /** One API request as the sandbox saw it. */

@@ -86,7 +86,7 @@ export function sampleSummaries(): Record<string, string> {
     removedIds: Array.from({ length: 80 }, (_, i) => (i % 10 ? `old-control-${i}` : LONG_ID)),
   }
   const dryRun = base('append', true)
-  dryRun.outcome = { ...dryRun.outcome, sessionId: 'gh-9001-1', carried: 40, removed: 0 }
+  dryRun.outcome = { ...dryRun.outcome, removed: 0 }
   const invalid = base('append', false)
   invalid.invalid = true
   invalid.outcome = {

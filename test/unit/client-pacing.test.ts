@@ -41,7 +41,11 @@ function pacedClient() {
   return { client, pool: agent.get(ORIGIN), paceWaits }
 }
 
-const op = { what: 'list the active records', permission: 'custom-connections-get' } as const
+const op = {
+  what: 'list the active records',
+  area: 'records',
+  permission: 'custom-connections-get',
+} as const
 
 describe('DrataClient pacing', () => {
   it('takes a pacer token for every request, retries included', async () => {

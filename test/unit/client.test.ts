@@ -1,4 +1,6 @@
-import { MockAgent } from 'undici'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { Agent, MockAgent } from 'undici'
 import { afterEach, describe, expect, it } from 'vitest'
 import { type ClientOptions, DrataClient, type RequestSpec } from '../../src/drata/client.js'
 import { ApiError, type Operation, PERMISSIONS } from '../../src/drata/errors.js'
@@ -19,10 +21,15 @@ afterEach(async () => {
 
 const UPLOAD: Operation = {
   what: 'upload records to session s-1',
+  area: 'sessions',
   permission: 'custom-connections-data-post',
   recordIds: ['rec-a', 'rec-b'],
 }
-const LIST: Operation = { what: 'list sessions', permission: 'custom-connections-get' }
+const LIST: Operation = {
+  what: 'list sessions',
+  area: 'sessions',
+  permission: 'custom-connections-get',
+}
 
 function spec(overrides: Partial<RequestSpec> = {}): RequestSpec {
   return { method: 'GET', path: `${RES}/sessions`, op: LIST, retry: 'idempotent', ...overrides }
@@ -504,6 +511,294 @@ describe('DrataClient abort', () => {
     const pending = client.request(spec())
     setTimeout(() => controller.abort(reason), 20)
     await expect(pending).rejects.toBe(reason)
+    expect(client.stats).toEqual({ requests: 1, retries: 0 })
+  })
+})
+
+describe('DrataClient time limits', () => {
+  it('refuses a Retry-After over the cap at once, saying what Drata asked for and what to do', async () => {
+    const { client, reply, delays } = setup({ maxRetries: 20 })
+    reply(429, { message: 'Too Many Requests' }, { 'retry-after': '121' })
+    reply(200, {})
+    const error = await failure(client.request(spec()))
+    expect(error.status).toBe(429)
+    expect(error.message).toContain('asked to wait 121s before retrying (Retry-After)')
+    expect(error.message).toContain('longer than the 120s this action waits for one retry')
+    expect(error.message).toContain('re-run once that time has passed')
+    expect(delays).toEqual([])
+    expect(client.stats).toEqual({ requests: 1, retries: 0 })
+  })
+
+  it('waits a Retry-After of exactly the cap', async () => {
+    const { client, reply, delays } = setup()
+    reply(429, {}, { 'retry-after': '120' })
+    reply(200, {})
+    await client.request(spec())
+    expect(delays).toEqual([120_000])
+  })
+
+  it('stops when the next wait would overrun retry-wait, whatever max-retries allows', async () => {
+    const { client, reply, delays } = setup({ maxRetries: 20, retryWaitMs: 2500 })
+    for (let i = 0; i < 4; i++) reply(429, {}, { 'retry-after': '1' })
+    reply(200, {})
+    const error = await failure(client.request(spec()))
+    expect(delays).toEqual([1000, 1000])
+    expect(client.stats).toEqual({ requests: 3, retries: 2 })
+    expect(error.status).toBe(429)
+    expect(error.message).toBe(
+      "Drata answered 429 to the request to list sessions after 2 retries; the next retry would wait 1s (Retry-After), but only 0.5s of the run's 'retry-wait' (2.5s) are left. Drata is rate limiting this API key or the runner's IP (other jobs using them at the same time?). Re-run later, spread out the jobs, or raise 'retry-wait'.",
+    )
+  })
+
+  it('shares retry-wait between the requests of a run and counts backoff too', async () => {
+    const { client, reply, delays } = setup({ maxRetries: 5, retryWaitMs: 1000 })
+    reply(503)
+    reply(200, {})
+    await client.request(spec())
+    reply(503)
+    reply(503)
+    reply(200, {})
+    // 375 ms were spent; the next request's first backoff (375) fits, its second (750) not.
+    const error = await failure(client.request(spec()))
+    expect(delays).toEqual([375, 375])
+    expect(error.status).toBe(503)
+    expect(error.message).toContain("only 0.3s of the run's 'retry-wait' (1s) are left")
+    expect(error.message).toContain(
+      "Drata may be having an outage; re-run later, or raise 'retry-wait'.",
+    )
+  })
+
+  it('with retry-wait 0 never waits: the first failure is final', async () => {
+    const { client, reply, delays } = setup({ retryWaitMs: 0 })
+    reply(503)
+    reply(200, {})
+    const error = await failure(client.request(spec()))
+    expect(error.message).toContain("'retry-wait' (0s)")
+    expect(delays).toEqual([])
+  })
+})
+
+describe('DrataClient request-timeout bounds the whole attempt', () => {
+  /** A server that sends the headers and one byte of a 1000-byte body, then nothing more. */
+  async function drippingServer(onFirstByte: () => void) {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' })
+      res.write('{', () => onFirstByte())
+    })
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const { port } = server.address() as AddressInfo
+    return {
+      url: `http://127.0.0.1:${port}/public/v2`,
+      close: () => {
+        server.closeAllConnections()
+        return new Promise<void>((resolve) => server.close(() => resolve()))
+      },
+    }
+  }
+
+  it('ends an attempt whose body is still arriving when the deadline passes', async () => {
+    const deadlines: AbortController[] = []
+    const asked: number[] = []
+    const server = await drippingServer(() => deadlines.at(-1)?.abort())
+    const dispatcher = new Agent()
+    try {
+      const { client, logs } = setup({
+        baseUrl: server.url,
+        dispatcher,
+        maxRetries: 1,
+        timeoutMs: 3000,
+        deadline: (ms) => {
+          asked.push(ms)
+          const controller = new AbortController()
+          deadlines.push(controller)
+          return controller.signal
+        },
+      })
+      const error = await failure(client.request(spec()))
+      expect(error.status).toBe(0)
+      expect(error.message).toBe(
+        "Drata did not answer the request to list sessions completely within 'request-timeout' (3s) after 1 retries. Drata or the network path (proxy) is slow: re-run later, or raise 'request-timeout'.",
+      )
+      // One deadline per attempt, each of the whole timeout.
+      expect(asked).toEqual([3000, 3000])
+      expect(logs[0]).toContain('no complete answer within 3s; retry 1 of 1')
+    } finally {
+      await dispatcher.close()
+      await server.close()
+    }
+  })
+
+  it('still rejects with the job’s reason when the job is cancelled, not as a timeout', async () => {
+    const job = new AbortController()
+    const reason = new Error('job cancelled')
+    const server = await drippingServer(() => job.abort(reason))
+    const dispatcher = new Agent()
+    try {
+      const { client } = setup({ baseUrl: server.url, dispatcher, signal: job.signal })
+      await expect(client.request(spec())).rejects.toBe(reason)
+    } finally {
+      await dispatcher.close()
+      await server.close()
+    }
+  })
+})
+
+describe('DrataClient error advice follows the operation', () => {
+  const ASSET: Operation = {
+    what: "create asset 'shop (prod)'",
+    area: 'assets',
+    permission: 'assets-post',
+  }
+  const REVIEW: Operation = {
+    what: 'create a security review for vendor 3',
+    area: 'reviews',
+    permission: 'vendors-post-security-review',
+  }
+  const UPSERT: Operation = {
+    what: 'upsert records',
+    area: 'records',
+    permission: 'custom-connections-data-post',
+  }
+  const EVENTS: Operation = {
+    what: 'list audit events',
+    area: 'events',
+    permission: 'event-tracking-get',
+  }
+
+  async function messageFor(status: number, op: Operation, body: unknown = {}): Promise<string> {
+    const { client, reply } = setup()
+    reply(status, body)
+    return (await failure(client.request(spec({ method: 'POST', op })))).message
+  }
+
+  it('a 422 on an asset points at the asset inputs, not at the session', async () => {
+    const message = await messageFor(422, ASSET, { message: 'ownerId is invalid' })
+    expect(message).toContain(
+      "Drata refused to create asset 'shop (prod)' (422): ownerId is invalid.",
+    )
+    expect(message).toContain("'asset-owner-id'")
+    expect(message).not.toContain('session')
+  })
+
+  it('a 422 on a review points at the review inputs', async () => {
+    const message = await messageFor(422, REVIEW)
+    expect(message).toContain("'vendor-review-requester-id'")
+    expect(message).not.toContain('session')
+  })
+
+  it('a 422 on a session says the session is no longer IN_PROGRESS', async () => {
+    expect(await messageFor(422, UPLOAD)).toContain('The session is no longer IN_PROGRESS')
+  })
+
+  it('a 422 on a plain upsert names the records, not a session', async () => {
+    const message = await messageFor(422, UPSERT)
+    expect(message).toContain('Fix the records')
+    expect(message).not.toContain('session')
+  })
+
+  it('a 413 on a review file says the file is too large, not to lower batch-size', async () => {
+    const message = await messageFor(413, REVIEW)
+    expect(message).toContain("'vendor-review-file' is larger than Drata accepts")
+    expect(message).not.toContain('batch-size')
+  })
+
+  it('a 413 on records says to lower batch-size', async () => {
+    expect(await messageFor(413, UPLOAD)).toContain("Lower 'batch-size'")
+    expect(await messageFor(413, UPSERT)).toContain("Lower 'batch-size'")
+  })
+
+  it('a 404 of each area names what is missing there', async () => {
+    expect(await messageFor(404, UPSERT)).toContain("'connection-id' and 'resource-id'")
+    expect(await messageFor(404, REVIEW)).toContain("Check 'vendor-id'")
+    expect(await messageFor(404, ASSET)).toContain('The asset does not exist')
+    expect(await messageFor(404, EVENTS)).toContain('audit event no longer exists')
+  })
+
+  it('a 400 on an asset names the asset inputs; on events, reports a bug', async () => {
+    expect(await messageFor(400, ASSET)).toContain("'asset-name'")
+    expect(await messageFor(400, EVENTS)).toContain('bug of this action')
+  })
+})
+
+describe('DrataClient decodes the reason of a 401', () => {
+  async function messageFor(body: unknown): Promise<string> {
+    const { client, reply } = setup()
+    reply(401, body)
+    return (await failure(client.request(spec()))).message
+  }
+
+  it('key missing: something in between dropped the header', async () => {
+    for (const body of [
+      { statusCode: 401, message: 'Invalid Authorization', code: 40101 },
+      { statusCode: 401, message: 'API key missing' },
+    ]) {
+      const message = await messageFor(body)
+      expect(message).toContain('Drata received no API key')
+      expect(message).toContain('HTTPS_PROXY')
+    }
+  })
+
+  it('key not found: a revoked key or the wrong region', async () => {
+    for (const body of [{ code: 40102, message: 'x' }, { message: 'API key not found' }]) {
+      const message = await messageFor(body)
+      expect(message).toContain('Drata does not know the API key')
+      expect(message).toContain("'region' (eu)")
+    }
+  })
+
+  it('key not allowed from this IP: the allowlist and the runner IP', async () => {
+    for (const body of [
+      { code: 40103, message: 'x' },
+      { message: 'API key not allowed from this IP address' },
+    ]) {
+      const message = await messageFor(body)
+      expect(message).toContain("Drata refused the API key from this runner's IP address")
+      expect(message).toContain('IP allowlist')
+      expect(message).not.toContain("'region'")
+    }
+  })
+
+  it('anything else gets the general advice', async () => {
+    const message = await messageFor({ statusCode: 401, message: 'Invalid Authorization' })
+    expect(message).toBe(
+      "Drata did not accept the API key (401 Invalid Authorization) to list sessions. Check that 'api-key' holds a current key (not expired or revoked), that 'region' (eu) is the region of your Drata account, and that the key's IP allowlist, if any, has this runner's IP.",
+    )
+  })
+})
+
+describe('DrataClient removes secrets from what Drata answers', () => {
+  it('before a long text body is cut short, and the other secrets given', async () => {
+    const token = 'ghs_0123456789abcdefghijklmnop'
+    const { client, reply } = setup({ secrets: [token] })
+    const b64 = Buffer.from(KEY).toString('base64')
+    // The key's base64 straddles the 500th character, where the message is cut.
+    const text = `${'x'.repeat(480)}${b64} ${encodeURIComponent(token)}`
+    reply(400, text)
+    const error = await failure(client.request(spec()))
+    expect(error.serverMessage).toBe(`${'x'.repeat(480)}*** ***`)
+  })
+
+  it('from JSON messages, in any encoding', async () => {
+    const { client, reply } = setup()
+    const hex = Buffer.from(KEY).toString('hex')
+    reply(500, { message: `key ${KEY} hex ${hex}` })
+    const error = await failure(client.request(spec({ retry: 'unsafe' })))
+    expect(error.serverMessage).toBe('key *** hex ***')
+    expect(error.message).not.toContain(hex)
+  })
+})
+
+describe('DrataClient and TLS', () => {
+  it('does not retry an untrusted certificate and points at NODE_EXTRA_CA_CERTS', async () => {
+    const { client, pool, reply } = setup()
+    const error = Object.assign(new Error('self-signed certificate'), {
+      code: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+    })
+    pool.intercept({ path: /.*/, method: /.*/ }).replyWithError(error)
+    reply(200, {})
+    const failed = await failure(client.request(spec()))
+    expect(failed.retryable).toBe(false)
+    expect(failed.message).toContain('NODE_EXTRA_CA_CERTS')
     expect(client.stats).toEqual({ requests: 1, retries: 0 })
   })
 })

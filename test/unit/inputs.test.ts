@@ -92,6 +92,7 @@ describe('readSettings defaults', () => {
       failOnError: true,
       requestTimeoutMs: 60_000,
       sessionWaitMs: 300_000,
+      retryWaitMs: 300_000,
       staleSessionMs: 6 * 3_600_000,
       workspace: path.resolve('/tmp/ws'),
       asset: undefined,
@@ -147,10 +148,11 @@ describe('readSettings defaults', () => {
     expect(settings({}, { GITHUB_RUN_ID: '1' }).workspace).toBe(process.cwd())
   })
 
-  it('converts request-timeout and session-wait seconds to milliseconds', () => {
-    const s = settings({ 'request-timeout': '5', 'session-wait': '0' })
+  it('converts request-timeout, session-wait and retry-wait seconds to milliseconds', () => {
+    const s = settings({ 'request-timeout': '5', 'session-wait': '0', 'retry-wait': '7' })
     expect(s.requestTimeoutMs).toBe(5000)
     expect(s.sessionWaitMs).toBe(0)
+    expect(s.retryWaitMs).toBe(7000)
   })
 })
 
@@ -286,6 +288,7 @@ describe('problem reporting', () => {
     ['batch-size', '1e2'],
     ['max-retries', '-1'],
     ['request-timeout', '601'],
+    ['retry-wait', '3601'],
   ])('rejects %s=%s as out of range', (name, value) => {
     expect(problems({ ...BASE, [name]: value })).toEqual([
       expect.stringContaining(`'${name}' must be a whole number`),
@@ -293,10 +296,17 @@ describe('problem reporting', () => {
   })
 
   it('accepts the bounds of ranges', () => {
-    const s = settings({ 'batch-size': '500', 'max-retries': '0', 'session-wait': '3600' })
+    const s = settings({
+      'batch-size': '500',
+      'max-retries': '0',
+      'session-wait': '3600',
+      'retry-wait': '3600',
+    })
     expect(s.batchSize).toBe(500)
     expect(s.maxRetries).toBe(0)
     expect(s.sessionWaitMs).toBe(3_600_000)
+    expect(s.retryWaitMs).toBe(3_600_000)
+    expect(settings({ 'retry-wait': '0' }).retryWaitMs).toBe(0)
   })
 })
 

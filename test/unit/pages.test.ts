@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest'
 import type { DrataClient } from '../../src/drata/client.js'
 import { countItems, ListingError, pages } from '../../src/drata/pages.js'
 
-const OP = { what: 'list the active records', permission: 'custom-connections-get' } as const
+const OP = {
+  what: 'list the active records',
+  permission: 'custom-connections-get',
+  area: 'records',
+} as const
 
 /** A client whose GET answers come from `answer(n)`, n counting from 0; records the queries. */
 function client(answer: (n: number) => unknown) {

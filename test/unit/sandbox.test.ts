@@ -75,13 +75,24 @@ describe('auth', () => {
         noTerms: { terms: false },
         neither: { plan: false, terms: false },
         readOnly: { permissions: ['custom-connections-get'] },
+        officeOnly: { allowedIps: ['203.0.113.7'] },
+        local: { allowedIps: ['127.0.0.1'] },
       },
     })
     const missing = await call(sb, 'GET', `${RES}/records`, undefined, { key: null })
     expect(missing.status).toBe(401)
-    expect(missing.body).toMatchObject({ statusCode: 401, message: 'Invalid Authorization' })
-    expect(typeof missing.body.code).toBe('number')
-    expect((await call(sb, 'GET', `${RES}/records`, undefined, { key: 'nope' })).status).toBe(401)
+    // The reasons, codes and messages of a 401 are assumptions (Drata documents none).
+    expect(missing.body).toMatchObject({ statusCode: 401, message: 'API key missing', code: 40101 })
+    const unknown = await call(sb, 'GET', `${RES}/records`, undefined, { key: 'nope' })
+    expect(unknown.status).toBe(401)
+    expect(unknown.body).toMatchObject({ message: 'API key not found', code: 40102 })
+    const elsewhere = await call(sb, 'GET', `${RES}/records`, undefined, { key: 'officeOnly' })
+    expect(elsewhere.status).toBe(401)
+    expect(elsewhere.body).toMatchObject({
+      message: 'API key not allowed from this IP address',
+      code: 40103,
+    })
+    expect((await call(sb, 'GET', `${RES}/records`, undefined, { key: 'local' })).status).toBe(200)
 
     const terms = await call(sb, 'GET', `${RES}/records`, undefined, { key: 'noTerms' })
     expect(terms.status).toBe(412)
