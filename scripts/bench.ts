@@ -53,7 +53,7 @@ async function push(mode: string, n: number, active: number) {
         mode,
         records: JSON.stringify(makeRecords(n)),
         'batch-size': String(BATCH),
-        'allow-shrink': 'true',
+        ...(mode === 'replace' ? { 'allow-shrink': 'true' } : {}),
       }),
     })
     const ms = performance.now() - start
