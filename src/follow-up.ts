@@ -1,8 +1,8 @@
 import { type AssetOutcome, syncAsset } from './asset/asset.js'
-import { runEvents } from './audit/events.js'
-import type { Logger } from './drata/client.js'
+import { listRunEvents } from './audit/events.js'
+import { type Logger, realSleep, type Sleep } from './runtime.js'
 import type { DrataEvent } from './drata/events.js'
-import type { ApiParts } from './drata/factory.js'
+import type { DrataApis } from './drata/factory.js'
 import type { Settings } from './settings.js'
 import { openReview, type ReviewOutcome } from './vendor/review.js'
 
@@ -22,9 +22,10 @@ export interface FollowUp {
  */
 export async function afterPush(
   settings: Settings,
-  parts: ApiParts | undefined,
+  parts: DrataApis | undefined,
   started: Date,
   logger: Logger,
+  sleep: Sleep = realSleep,
 ): Promise<FollowUp> {
   const result: FollowUp = {}
   const errors: string[] = []
@@ -32,7 +33,7 @@ export async function afterPush(
     const asset = settings.asset
     try {
       result.asset = parts
-        ? await syncAsset(parts.assets, asset, settings.dryRun, logger)
+        ? await syncAsset(parts.assets, asset, settings.dryRun, logger, sleep)
         : { action: 'none', id: null, name: asset.name, externalId: asset.externalId }
     } catch (error) {
       errors.push(`Asset: ${(error as Error).message}`)
@@ -63,7 +64,7 @@ export async function afterPush(
       const otherWrites =
         (result.asset !== undefined && result.asset.action !== 'none') ||
         result.review?.action === 'created'
-      result.events = await runEvents(
+      result.events = await listRunEvents(
         parts.events,
         started,
         settings.connectionId,

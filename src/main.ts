@@ -133,7 +133,7 @@ export async function execute(
     const followUp =
       wanted && !outcome.error
         ? await io.group('Asset, vendor review and audit events', () =>
-            afterPush(settings, parts, new Date(started), logger),
+            afterPush(settings, parts, new Date(started), logger, (ms) => deps.sleep(ms, signal)),
           )
         : {}
     const stats = parts?.client.stats ?? { requests: 0, retries: 0 }

@@ -1,7 +1,6 @@
-import type { Logger } from '../drata/client.js'
-import { ApiError } from '../drata/errors.js'
-import { realSleep } from '../drata/pacer.js'
 import type { AssetCreate, AssetsApi, DrataAsset } from '../drata/assets.js'
+import { confirmedWrite } from '../drata/confirmed-write.js'
+import { type Logger, realSleep, type Sleep } from '../runtime.js'
 import type { AssetSettings } from './settings.js'
 
 const LOOKUP_DELAY_MS = 1000
@@ -25,6 +24,7 @@ export async function syncAsset(
   settings: AssetSettings,
   dryRun: boolean,
   logger: Logger,
+  sleep: Sleep = realSleep,
 ): Promise<AssetOutcome> {
   const outcome: AssetOutcome = {
     action: 'none',
@@ -57,7 +57,7 @@ export async function syncAsset(
     return outcome
   }
   outcome.action = 'created'
-  if (!dryRun) outcome.id = (await createOnce(api, settings, body, logger)).id
+  if (!dryRun) outcome.id = (await createOnce(api, settings, body, logger, sleep)).id
   return outcome
 }
 
@@ -78,30 +78,37 @@ async function findOne(
 
 /**
  * Creates the asset. A create whose answer was lost may have been applied, so before trying
- * again the asset is looked up by its externalId.
+ * again the asset is looked up by its externalId (after a moment, for a create still being
+ * processed to show up in the list).
  */
-async function createOnce(
+function createOnce(
   api: AssetsApi,
   settings: AssetSettings,
   body: AssetCreate,
   logger: Logger,
+  sleep: Sleep,
 ): Promise<DrataAsset> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await api.create(body)
-    } catch (error) {
-      const ambiguous = error instanceof ApiError && (error.status === 0 || error.status >= 500)
-      if (!ambiguous || attempt >= 2) throw error
-      // Give a create still being processed a moment to show up in the list.
-      await realSleep(LOOKUP_DELAY_MS)
+  return confirmedWrite<DrataAsset, DrataAsset>({
+    send: () => api.create(body),
+    isAmbiguous: (error) => error.status === 0 || error.status >= 500,
+    maxRetries: 2,
+    delayMs: () => 0,
+    sleep,
+    logger,
+    confirm: async (outcome) => {
+      if ('answer' in outcome) return { done: outcome.answer }
+      await sleep(LOOKUP_DELAY_MS)
       const found = await findOne(api, settings, logger)
       if (found) {
         logger.info(`The create of asset '${body.name}' had been applied (id ${found.id})`)
-        return found
+        return { done: found }
       }
-      logger.info(`Creating asset '${body.name}' failed before it was applied; trying again`)
-    }
-  }
+      return {
+        retry: `Creating asset '${body.name}' failed before it was applied`,
+        giveUp: outcome.failure,
+      }
+    },
+  })
 }
 
 function createBody(settings: AssetSettings): AssetCreate {

@@ -1,25 +1,11 @@
 import type { RunContext } from '../evidence/context.js'
 import { isPlainObject } from '../evidence/parse.js'
+import { ASSET_CLASS_TYPES, type AssetClassType } from '../drata/assets.js'
 import { INPUT } from '../input-names.js'
 import type { Parser } from '../input-parser.js'
 
 export const ASSET_ACTIONS = ['none', 'upsert', 'remove'] as const
 export const ASSET_TYPES = ['PHYSICAL', 'VIRTUAL'] as const
-/** AssetClassTypeEnum of Drata's assets API. */
-export const ASSET_CLASS_TYPES = [
-  'HARDWARE',
-  'POLICY',
-  'DOCUMENT',
-  'PERSONNEL',
-  'SOFTWARE',
-  'CODE',
-  'CONTAINER',
-  'COMPUTE',
-  'NETWORKING',
-  'DATABASE',
-  'STORAGE',
-] as const
-export type AssetClassType = (typeof ASSET_CLASS_TYPES)[number]
 
 /** Drata's limit for asset name, description and notes. */
 export const ASSET_TEXT_MAX = 191

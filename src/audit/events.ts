@@ -1,4 +1,4 @@
-import type { Logger } from '../drata/client.js'
+import type { Logger } from '../runtime.js'
 import type { DrataEvent, EventsApi } from '../drata/events.js'
 
 /** Most events listed per query (the push's connection, and those without one). */
@@ -10,7 +10,7 @@ export const MAX_EVENTS = 50
  * without a connection, each read in detail. Another job writing with the same key at the same
  * time would show up too; the events name what they concern.
  */
-export async function runEvents(
+export async function listRunEvents(
   api: EventsApi,
   start: Date,
   connectionId: number | undefined,

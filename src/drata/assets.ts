@@ -1,6 +1,21 @@
-import type { AssetClassType } from '../asset/settings.js'
 import type { DrataClient } from './client.js'
 import { pages } from './pages.js'
+
+/** AssetClassTypeEnum of Drata's assets API. */
+export const ASSET_CLASS_TYPES = [
+  'HARDWARE',
+  'POLICY',
+  'DOCUMENT',
+  'PERSONNEL',
+  'SOFTWARE',
+  'CODE',
+  'CONTAINER',
+  'COMPUTE',
+  'NETWORKING',
+  'DATABASE',
+  'STORAGE',
+] as const
+export type AssetClassType = (typeof ASSET_CLASS_TYPES)[number]
 
 /** The fields of an asset this action reads (AssetResponsePublicV2Dto). */
 export interface DrataAsset {

@@ -12,7 +12,7 @@ import { VendorsApi } from './vendors.js'
  */
 export const CLEANUP_RETRY_WAIT_MS = 60_000
 
-export interface ApiParts {
+export interface DrataApis {
   /** Records endpoints whose requests the job's cancellation aborts (when a resource is set). */
   api: RecordsApi | undefined
   /** The same on a client that is never aborted, for the final cancel. */
@@ -29,7 +29,7 @@ export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'now' | 'random
 }
 
 /** Builds every Drata API over one pacer, with a second, never-aborted client for cleanup. */
-export function buildApi(config: ApiConfig): ApiParts {
+export function buildApi(config: ApiConfig): DrataApis {
   // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
   const pacer = new Pacer({ sleep: config.sleep })
   const client = new DrataClient({ ...config, pacer })

@@ -2,8 +2,25 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { FormData } from 'undici'
 import type { DrataClient } from './client.js'
-import { REVIEW_FILE_TYPES } from '../vendor/settings.js'
 import { pages } from './pages.js'
+
+/** The file extensions the with-file endpoint accepts, with the media type each is sent as. */
+// In the order the spec lists the accepted extensions.
+export const REVIEW_FILE_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  '.odt': 'application/vnd.oasis.opendocument.text',
+  '.doc': 'application/msword',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  '.odp': 'application/vnd.oasis.opendocument.presentation',
+  '.gif': 'image/gif',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.csv': 'text/csv',
+}
 
 /** The fields of a security review this action reads. */
 export interface DrataReview {

@@ -1,4 +1,4 @@
-import type { Logger } from '../drata/client.js'
+import type { Logger } from '../runtime.js'
 import { githubClient } from '../github/client.js'
 import type { CollectorName, Settings } from '../settings.js'
 import { collectArtifacts } from './artifacts.js'

@@ -1,6 +1,6 @@
 import { getOctokit } from '@actions/github'
 import { throttling } from '@octokit/plugin-throttling'
-import type { Logger } from '../drata/client.js'
+import type { Logger } from '../runtime.js'
 
 /** The Octokit instance collectors use: REST methods, pagination, rate-limit handling. */
 export type GithubApi = ReturnType<typeof getOctokit>

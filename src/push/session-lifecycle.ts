@@ -1,4 +1,5 @@
-import { ApiError } from '../drata/errors.js'
+import { confirmedWrite } from '../drata/confirmed-write.js'
+import type { ApiError } from '../drata/errors.js'
 import type { RecordsApi, SessionInfo, SessionStatus } from '../drata/records.js'
 import { backoffDelay } from '../drata/retry.js'
 import type { Clock, Logger, Sleep } from '../runtime.js'
@@ -103,59 +104,59 @@ export class SessionLifecycle {
     return this.act('cancel', ['CANCELED'])
   }
 
-  private async act(
+  private act(
     action: 'complete' | 'cancel',
     done: SessionStatus[],
   ): Promise<SessionStatus | 'NOT_FOUND'> {
-    for (let attempt = 0; ; attempt++) {
-      let failure: ApiError | undefined
-      try {
-        await this.api.sessionAction(this.sessionId, action)
-      } catch (error) {
-        const unknownSession = error instanceof ApiError && error.status === 404
-        if (!(error instanceof ApiError) || !(isAmbiguous(error) || unknownSession)) throw error
-        failure = error
-      }
+    const id = this.sessionId
+    return confirmedWrite<unknown, SessionStatus | 'NOT_FOUND'>({
+      send: () => this.api.sessionAction(id, action),
+      isAmbiguous: (error) => isAmbiguous(error) || error.status === 404,
+      maxRetries: this.deps.maxRetries,
+      delayMs: (attempt) => backoffDelay(attempt, this.deps.random),
+      sleep: this.deps.sleep,
+      logger: this.deps.logger,
       // Whatever the answer said, Drata's list says what happened: an answer can be lost, and
       // a success can come back without being applied.
-      const found = await this.api.recentSession(this.sessionId, this.deps.since - SKEW_MS)
-      if (!found) {
-        if (action === 'cancel') return 'NOT_FOUND'
-        throw new SessionError(
-          `Session '${this.sessionId}' does not exist in Drata, so it cannot be completed`,
-        )
-      }
-      if (done.includes(found.status) || (action === 'cancel' && found.status !== 'IN_PROGRESS')) {
-        // A cancel that finds the session completed first has nothing left to cancel.
-        if (failure) {
-          this.deps.logger.info(
-            `The ${action} of session '${this.sessionId}' had been applied (status ${found.status})`,
+      confirm: async (outcome) => {
+        const failure = 'failure' in outcome ? outcome.failure : undefined
+        const found = await this.api.recentSession(id, this.deps.since - SKEW_MS)
+        if (!found) {
+          if (action === 'cancel') return { done: 'NOT_FOUND' as const }
+          throw new SessionError(
+            `Session '${id}' does not exist in Drata, so it cannot be completed`,
           )
         }
-        this.deps.memory.closed()
-        return found.status
-      }
-      if (found.status !== 'IN_PROGRESS') {
-        throw new SessionError(
-          `Could not ${action} session '${this.sessionId}': it is ${found.status}${failure ? ` (${failure.message})` : ''}`,
+        if (
+          done.includes(found.status) ||
+          (action === 'cancel' && found.status !== 'IN_PROGRESS')
+        ) {
+          // A cancel that finds the session completed first has nothing left to cancel.
+          if (failure) {
+            this.deps.logger.info(
+              `The ${action} of session '${id}' had been applied (status ${found.status})`,
+            )
+          }
+          this.deps.memory.closed()
+          return { done: found.status }
+        }
+        if (found.status !== 'IN_PROGRESS') {
+          throw new SessionError(
+            `Could not ${action} session '${id}': it is ${found.status}${failure ? ` (${failure.message})` : ''}`,
+          )
+        }
+        if (!failure) {
+          throw new SessionError(
+            `Drata answered the ${action} of session '${id}' with success, but the session is still IN_PROGRESS: the ${action} was not applied`,
+          )
+        }
+        const giveUp = new SessionError(
+          `Could not ${action} session '${id}' (still IN_PROGRESS): ${failure.message}`,
         )
-      }
-      if (!failure) {
-        throw new SessionError(
-          `Drata answered the ${action} of session '${this.sessionId}' with success, but the session is still IN_PROGRESS: the ${action} was not applied`,
-        )
-      }
-      if (failure.status === 422 || attempt >= this.deps.maxRetries) {
-        throw new SessionError(
-          `Could not ${action} session '${this.sessionId}' (still IN_PROGRESS): ${failure.message}`,
-        )
-      }
-      const delay = backoffDelay(attempt, this.deps.random)
-      this.deps.logger.info(
-        `Session '${this.sessionId}' is still IN_PROGRESS; retrying ${action} in ${(delay / 1000).toFixed(1)}s`,
-      )
-      await this.deps.sleep(delay)
-    }
+        if (failure.status === 422) throw giveUp
+        return { retry: `Session '${id}' is still IN_PROGRESS after the ${action} failed`, giveUp }
+      },
+    })
   }
 }
 

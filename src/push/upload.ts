@@ -1,4 +1,4 @@
-import type { Logger } from '../drata/client.js'
+import type { Logger } from '../runtime.js'
 import type { ItemResult } from '../drata/records.js'
 import { toBatches } from './batches.js'
 import { checkItems, type Failure } from './results.js'

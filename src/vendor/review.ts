@@ -1,6 +1,6 @@
-import type { Logger } from '../drata/client.js'
-import { ApiError } from '../drata/errors.js'
+import { confirmedWrite } from '../drata/confirmed-write.js'
 import type { DrataReview, ReviewCreate, VendorsApi } from '../drata/vendors.js'
+import { type Logger, realSleep } from '../runtime.js'
 import type { VendorReviewSettings } from './settings.js'
 
 /** What the vendor review step did (or, in a dry run, would do). */
@@ -47,30 +47,39 @@ export async function openReview(
     ...(settings.requesterId === undefined ? {} : { requesterUserId: settings.requesterId }),
     ...(settings.note ? { note: settings.note } : {}),
   }
-  const created = await createOnce(api, settings, body)
+  const created = await createOnce(api, settings, body, logger)
   return { ...outcome, id: created.id }
 }
 
 /** Creates the review; after an answer that was lost, looks for it by title before retrying. */
-async function createOnce(
+function createOnce(
   api: VendorsApi,
   settings: VendorReviewSettings,
   body: ReviewCreate,
+  logger: Logger,
 ): Promise<DrataReview> {
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return settings.file
-        ? await api.createWithFile(
+  return confirmedWrite<DrataReview, DrataReview>({
+    send: () =>
+      settings.file
+        ? api.createWithFile(
             settings.vendorId,
             { ...body, documentType: settings.documentType },
             settings.file,
           )
-        : await api.create(settings.vendorId, body)
-    } catch (error) {
-      const ambiguous = error instanceof ApiError && (error.status === 0 || error.status >= 500)
-      if (!ambiguous || attempt >= 2) throw error
+        : api.create(settings.vendorId, body),
+    isAmbiguous: (error) => error.status === 0 || error.status >= 500,
+    maxRetries: 2,
+    delayMs: () => 0,
+    sleep: realSleep,
+    logger,
+    confirm: async (outcome) => {
+      if ('answer' in outcome) return { done: outcome.answer }
       const found = (await api.findByTitle(settings.vendorId, settings.title))[0]
-      if (found) return found
-    }
-  }
+      if (found) return { done: found }
+      return {
+        retry: `Opening review '${settings.title}' failed before it was applied`,
+        giveUp: outcome.failure,
+      }
+    },
+  })
 }

@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { RunContext } from '../evidence/context.js'
 import { INPUT } from '../input-names.js'
 import type { Parser } from '../input-parser.js'
+import { REVIEW_FILE_TYPES } from '../drata/vendors.js'
 
 export const REVIEW_TYPES = ['SECURITY', 'SOC_REPORT', 'UPLOAD_REPORT'] as const
 export const REVIEW_STATUSES = [
@@ -22,24 +23,6 @@ export const DOCUMENT_TYPES = [
   'QUESTIONNAIRE_REPORT',
   'TRUST_CENTER_PAGE',
 ] as const
-/** The file extensions the with-file endpoint accepts, with the media type each is sent as. */
-// In the order the spec lists the accepted extensions.
-export const REVIEW_FILE_TYPES: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  '.odt': 'application/vnd.oasis.opendocument.text',
-  '.doc': 'application/msword',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
-  '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-  '.odp': 'application/vnd.oasis.opendocument.presentation',
-  '.gif': 'image/gif',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.png': 'image/png',
-  '.csv': 'text/csv',
-}
-
 /** File extensions the with-file endpoint accepts. */
 export const REVIEW_FILE_EXTENSIONS = Object.keys(REVIEW_FILE_TYPES)
 

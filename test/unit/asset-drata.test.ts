@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { syncAsset } from '../../src/asset/asset.js'
 import type { AssetSettings } from '../../src/asset/settings.js'
-import type { ApiParts } from '../../src/drata/factory.js'
+import type { DrataApis } from '../../src/drata/factory.js'
 import type { Sandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'
 import { startSandboxApi } from './sandbox-api.js'
@@ -22,7 +22,7 @@ const SETTINGS: AssetSettings = {
 }
 
 let sandbox: Sandbox
-let parts: ApiParts
+let parts: DrataApis
 
 beforeEach(async () => {
   ;({ sandbox, parts } = await startSandboxApi())

@@ -112,10 +112,13 @@ async function sync(
   fake: FakeAssets,
   settings: Partial<AssetSettings> = {},
   dryRun = false,
-): Promise<{ outcome: Awaited<ReturnType<typeof syncAsset>>; logs: string[] }> {
+): Promise<{ outcome: Awaited<ReturnType<typeof syncAsset>>; logs: string[]; slept: number[] }> {
   const { logger, logs } = memoryLogger()
-  const outcome = await syncAsset(fake.api, { ...SETTINGS, ...settings }, dryRun, logger)
-  return { outcome, logs }
+  const slept: number[] = []
+  // No real waits: the injected sleep records what the step would wait.
+  const sleep = async (ms: number) => void slept.push(ms)
+  const outcome = await syncAsset(fake.api, { ...SETTINGS, ...settings }, dryRun, logger, sleep)
+  return { outcome, logs, slept }
 }
 
 describe('syncAsset upsert', () => {
@@ -323,28 +326,26 @@ describe('syncAsset create failures', () => {
   it('waits a second after an ambiguous failure before looking the asset up', async () => {
     const fake = new FakeAssets()
     fake.failCreate = [{ error: new ApiError('socket hang up', 0, true), applied: true }]
-    await sync(fake)
+    const { slept } = await sync(fake)
     expect(fake.calls.map((c) => c.op)).toEqual(['find', 'create', 'find'])
-    const [, created = 0, lookedUp = 0] = fake.times
-    // A real sleep of 1 s (timers may fire a few milliseconds early).
-    expect(lookedUp - created).toBeGreaterThanOrEqual(990)
-    expect(lookedUp - created).toBeLessThan(3000)
+    expect(slept).toEqual([1000])
   })
 
   it('creates again after a 5xx when the asset was not created', async () => {
     const fake = new FakeAssets()
     fake.failCreate = [{ error: new ApiError('bad gateway', 502, true), applied: false }]
-    const { outcome, logs } = await sync(fake)
+    const { outcome, logs, slept } = await sync(fake)
     expect(outcome).toMatchObject({ action: 'created', id: 100 })
     expect(fake.writes().filter((c) => c.op === 'create')).toHaveLength(2)
     expect(fake.assets).toHaveLength(1)
-    expect(logs).toContain(
-      "Creating asset 'shop (production)' failed before it was applied; trying again",
+    expect(logs).toContainEqual(
+      expect.stringMatching(
+        /^Creating asset 'shop \(production\)' failed before it was applied; trying again/,
+      ),
     )
-    // The look-up between the two creates came a second after the first.
+    // The look-up between the two creates came after a second's wait.
     expect(fake.calls.map((c) => c.op)).toEqual(['find', 'create', 'find', 'create'])
-    const [, created = 0, lookedUp = 0] = fake.times
-    expect(lookedUp - created).toBeGreaterThanOrEqual(990)
+    expect(slept[0]).toBe(1000)
   })
 
   it('gives up after three ambiguous failures', async () => {

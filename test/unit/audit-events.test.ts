@@ -1,7 +1,7 @@
-// runEvents against a hand-written fake of Drata's events endpoints: how many events of the
+// listRunEvents against a hand-written fake of Drata's events endpoints: how many events of the
 // run are read in detail.
 import { describe, expect, it } from 'vitest'
-import { MAX_EVENTS, runEvents } from '../../src/audit/events.js'
+import { MAX_EVENTS, listRunEvents } from '../../src/audit/events.js'
 import type { DrataEvent, EventsApi } from '../../src/drata/events.js'
 import { memoryLogger } from './collectors-fake.js'
 
@@ -50,12 +50,12 @@ class FakeEvents {
 const many = (prefix: string, count: number, connectionId: number | null) =>
   Array.from({ length: count }, (_, i) => event(`${prefix}-${i}`, i, connectionId))
 
-describe('runEvents', () => {
+describe('listRunEvents', () => {
   it('details up to MAX_EVENTS of each query: the connection and those without one', async () => {
     expect(MAX_EVENTS).toBe(50)
     const fake = new FakeEvents(many('record', 60, 7), many('asset', 60, null))
     const { logger, logs } = memoryLogger()
-    const events = await runEvents(fake.api, START, 7, true, logger)
+    const events = await listRunEvents(fake.api, START, 7, true, logger)
     expect(fake.listed).toEqual([
       { connectionId: 7, max: MAX_EVENTS },
       { connectionId: null, max: MAX_EVENTS },
@@ -70,14 +70,14 @@ describe('runEvents', () => {
   it('details an event listed by both queries once, sorted by creation time', async () => {
     const shared = event('shared', 5, 7)
     const fake = new FakeEvents([event('b', 9, 7), shared], [shared, event('a', 1, null)])
-    const events = await runEvents(fake.api, START, 7, true, memoryLogger().logger)
+    const events = await listRunEvents(fake.api, START, 7, true, memoryLogger().logger)
     expect(events.map((e) => e.id)).toEqual(['a', 'shared', 'b'])
     expect(fake.details).toEqual(['b', 'shared', 'a'])
   })
 
   it('lists only the connection when nothing else was written', async () => {
     const fake = new FakeEvents(many('record', 3, 7), many('asset', 3, null))
-    const events = await runEvents(fake.api, START, 7, false, memoryLogger().logger)
+    const events = await listRunEvents(fake.api, START, 7, false, memoryLogger().logger)
     expect(fake.listed).toEqual([{ connectionId: 7, max: MAX_EVENTS }])
     expect(events.map((e) => e.id)).toEqual(['record-0', 'record-1', 'record-2'])
   })

@@ -1,11 +1,11 @@
 // EventsApi against the local Drata sandbox: which events count as this run's.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ApiParts } from '../../src/drata/factory.js'
+import type { DrataApis } from '../../src/drata/factory.js'
 import type { Sandbox } from '../sandbox/server.ts'
 import { startSandboxApi } from './sandbox-api.js'
 
 let sandbox: Sandbox
-let parts: ApiParts
+let parts: DrataApis
 
 beforeEach(async () => {
   ;({ sandbox, parts } = await startSandboxApi())

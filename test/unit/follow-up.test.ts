@@ -2,7 +2,7 @@
 // vendor review are separate steps, so one failing does not skip or hide the other.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { AssetSettings } from '../../src/asset/settings.js'
-import type { ApiParts } from '../../src/drata/factory.js'
+import type { DrataApis } from '../../src/drata/factory.js'
 import { afterPush } from '../../src/follow-up.js'
 import type { Settings } from '../../src/settings.js'
 import type { VendorReviewSettings } from '../../src/vendor/settings.js'
@@ -38,7 +38,7 @@ const REVIEW: VendorReviewSettings = {
 }
 
 let sandbox: Sandbox
-let parts: ApiParts
+let parts: DrataApis
 
 beforeEach(async () => {
   ;({ sandbox, parts } = await startSandboxApi())

@@ -1,11 +1,11 @@
 // A Drata sandbox with the action's real API parts pointed at it, for unit tests of the
 // Drata-facing modules over real HTTP.
-import { type ApiParts, buildApi } from '../../src/drata/factory.js'
+import { type DrataApis, buildApi } from '../../src/drata/factory.js'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'
 
 /** Starts a sandbox and builds the API parts (no retries, no resource) against it. */
-export async function startSandboxApi(): Promise<{ sandbox: Sandbox; parts: ApiParts }> {
+export async function startSandboxApi(): Promise<{ sandbox: Sandbox; parts: DrataApis }> {
   const sandbox = await startSandbox()
   const parts = buildApi({
     baseUrl: sandbox.url,

@@ -4,9 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { ApiParts } from '../../src/drata/factory.js'
-import type { ReviewCreate } from '../../src/drata/vendors.js'
-import { REVIEW_FILE_TYPES } from '../../src/vendor/settings.js'
+import type { DrataApis } from '../../src/drata/factory.js'
+import { REVIEW_FILE_TYPES, type ReviewCreate } from '../../src/drata/vendors.js'
 import type { Sandbox } from '../sandbox/server.ts'
 import { startSandboxApi } from './sandbox-api.js'
 
@@ -21,7 +20,7 @@ const BODY: ReviewCreate = {
 }
 
 let sandbox: Sandbox
-let parts: ApiParts
+let parts: DrataApis
 let dir: string
 
 beforeEach(async () => {
