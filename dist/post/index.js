@@ -28411,11 +28411,11 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-module.exports.g6 = Agent
+__webpack_unused_export__ = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = H2CClient
 __webpack_unused_export__ = RetryHandler
@@ -73583,69 +73583,209 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4098:
+/***/ 6018:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ INPUT)
+/* harmony export */   A1: () => (/* binding */ countItems),
+/* harmony export */   Bd: () => (/* binding */ pages)
 /* harmony export */ });
-/** Every input name, in one table; action.yml and the README document the same names. */
-const INPUT = {
-    apiKey: 'api-key',
-    region: 'region',
-    apiUrl: 'api-url',
-    connectionId: 'connection-id',
-    resourceId: 'resource-id',
-    mode: 'mode',
-    sessionId: 'session-id',
-    records: 'records',
-    recordsFile: 'records-file',
-    idField: 'id-field',
-    collect: 'collect',
-    batchSize: 'batch-size',
-    retentionDays: 'retention-days',
-    allowShrink: 'allow-shrink',
-    dryRun: 'dry-run',
-    maxRetries: 'max-retries',
-    failOnError: 'fail-on-error',
-    requestTimeout: 'request-timeout',
-    sessionWait: 'session-wait',
-    staleSessionAfter: 'stale-session-after',
-    githubToken: 'github-token',
-    artifacts: 'artifacts',
-    collectorErrors: 'collector-errors',
-    asset: 'asset',
-    environment: 'environment',
-    assetName: 'asset-name',
-    assetDescription: 'asset-description',
-    assetNotes: 'asset-notes',
-    assetType: 'asset-type',
-    assetClassTypes: 'asset-class-types',
-    assetOwnerId: 'asset-owner-id',
-    assetExternalId: 'asset-external-id',
-    assetExternalOwnerId: 'asset-external-owner-id',
-    vendorId: 'vendor-id',
-    vendorReviewType: 'vendor-review-type',
-    vendorReviewStatus: 'vendor-review-status',
-    vendorReviewTitle: 'vendor-review-title',
-    vendorReviewDeadline: 'vendor-review-deadline',
-    vendorReviewRequesterId: 'vendor-review-requester-id',
-    vendorReviewNote: 'vendor-review-note',
-    vendorReviewFile: 'vendor-review-file',
-    vendorReviewDocumentType: 'vendor-review-document-type',
-    auditEvents: 'audit-events',
-};
+/* unused harmony exports PAGE_SIZE, ListingError */
+/** Largest page Drata serves (the `size` maximum in the spec). */
+const PAGE_SIZE = 500;
+/** Raised when a list answer cannot be trusted: the run must stop, never guess. */
+class ListingError extends Error {
+    name = 'ListingError';
+}
+/**
+ * Follows a list endpoint's cursor, yielding each page's items. A page without a well-formed
+ * `pagination`, a cursor seen twice, or more pages than Drata's own total allows stops the
+ * listing with a ListingError: a missing page must never pass for the last one.
+ */
+async function* pages(client, path, query, op, options = {}) {
+    const size = options.size ?? PAGE_SIZE;
+    const seen = new Set();
+    let cursor;
+    let total;
+    let read = 0;
+    let pageCount = 0;
+    do {
+        const first = cursor === undefined;
+        const answer = await client.request({
+            method: 'GET',
+            path,
+            query: {
+                ...query,
+                size,
+                cursor,
+                includeTotalCount: options.exact && first ? 'true' : undefined,
+            },
+            op,
+            retry: 'idempotent',
+        });
+        const page = checkPage(answer, op);
+        if (first && options.exact) {
+            const count = page.pagination.totalCount;
+            if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+                throw new ListingError(`Drata's answer to ${op.what} has no totalCount although it was asked for; the listing cannot be verified, so the run stops.`);
+            }
+            total = count;
+        }
+        pageCount++;
+        read += page.data.length;
+        yield page.data;
+        const next = page.pagination.cursor;
+        cursor = next === null || next === '' ? undefined : next;
+        if (cursor === undefined)
+            break;
+        if (seen.has(cursor)) {
+            throw new ListingError(`Drata answered the same page cursor twice to ${op.what}; stopping instead of looping.`);
+        }
+        seen.add(cursor);
+        if (total !== undefined && pageCount >= Math.max(1, Math.ceil(total / size))) {
+            throw new ListingError(`Drata kept paging ${op.what} past the ${total} items its total allows (${pageCount} pages of ${size}); stopping.`);
+        }
+    } while (cursor);
+    if (total !== undefined && read !== total) {
+        throw new ListingError(`Read ${read} items to ${op.what}, but Drata's total says ${total}; the data changed while it was read or a page went missing. Nothing was completed; re-run.`);
+    }
+}
+/** Drata's total for a list (one request of one item): how many items match `query`. */
+async function countItems(client, path, query, op) {
+    const answer = await client.request({
+        method: 'GET',
+        path,
+        query: { ...query, size: 1, includeTotalCount: 'true' },
+        op,
+        retry: 'idempotent',
+    });
+    const count = checkPage(answer, op).pagination.totalCount;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
+        throw new ListingError(`Drata's answer to ${op.what} has no totalCount although it was asked for; the count cannot be verified.`);
+    }
+    return count;
+}
+function checkPage(answer, op) {
+    const page = answer;
+    if (!page || typeof page !== 'object' || !Array.isArray(page.data)) {
+        throw new ListingError(`Drata's answer to ${op.what} has no 'data' list; stopping.`);
+    }
+    const p = page.pagination;
+    if (!p ||
+        typeof p !== 'object' ||
+        !('cursor' in p) ||
+        (p.cursor !== null && typeof p.cursor !== 'string')) {
+        throw new ListingError(`Drata's answer to ${op.what} has no well-formed 'pagination' (cursor); it cannot be told from the last page, so the run stops.`);
+    }
+    return page;
+}
 
 
 /***/ }),
 
-/***/ 7935:
+/***/ 6197:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   E: () => (/* binding */ REVIEW_FILE_TYPES),
+/* harmony export */   m: () => (/* binding */ VendorsApi)
+/* harmony export */ });
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
+/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs_promises__WEBPACK_IMPORTED_MODULE_0__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4371);
+/* harmony import */ var _pages_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6018);
+
+
+
+
+/** The file extensions the with-file endpoint accepts, with the media type each is sent as. */
+// In the order the spec lists the accepted extensions.
+const REVIEW_FILE_TYPES = {
+    '.pdf': 'application/pdf',
+    '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    '.odt': 'application/vnd.oasis.opendocument.text',
+    '.doc': 'application/msword',
+    '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+    '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
+    '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+    '.odp': 'application/vnd.oasis.opendocument.presentation',
+    '.gif': 'image/gif',
+    '.jpg': 'image/jpeg',
+    '.jpeg': 'image/jpeg',
+    '.png': 'image/png',
+    '.csv': 'text/csv',
+};
+/** Drata's vendor security review endpoints. */
+class VendorsApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** The vendor's reviews with exactly this title. */
+    async findByTitle(vendorId, title) {
+        const found = [];
+        for await (const page of (0,_pages_js__WEBPACK_IMPORTED_MODULE_3__/* .pages */ .Bd)(this.client, `/vendors/${vendorId}/security-reviews`, {}, {
+            what: `list the security reviews of vendor ${vendorId}`,
+            area: 'reviews',
+            permission: 'vendors-get',
+            notFound: "Check 'vendor-id': no such vendor in this Drata account.",
+        })) {
+            found.push(...page.filter((r) => r.title === title));
+        }
+        return found;
+    }
+    /** Creates a review (JSON). Retried only on 429: a create whose answer was lost may exist. */
+    create(vendorId, body) {
+        return this.client.request({
+            method: 'POST',
+            path: `/vendors/${vendorId}/security-reviews`,
+            body,
+            op: this.createOp(vendorId),
+            retry: 'unsafe',
+        });
+    }
+    /**
+     * Creates a review with a file. The spec declares this body as JSON, but it carries a binary
+     * file, so the server takes multipart/form-data: the same fields as form fields plus `file`.
+     */
+    async createWithFile(vendorId, body, file) {
+        const form = new undici__WEBPACK_IMPORTED_MODULE_2__.FormData();
+        for (const [key, value] of Object.entries(body)) {
+            if (value !== undefined && value !== '')
+                form.append(key, String(value));
+        }
+        const type = REVIEW_FILE_TYPES[node_path__WEBPACK_IMPORTED_MODULE_1___default().extname(file).toLowerCase()] ?? 'application/octet-stream';
+        form.append('file', new Blob([await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(file)], { type }), node_path__WEBPACK_IMPORTED_MODULE_1___default().basename(file));
+        return this.client.request({
+            method: 'POST',
+            path: `/vendors/${vendorId}/security-reviews/with-file`,
+            form,
+            op: this.createOp(vendorId),
+            retry: 'unsafe',
+        });
+    }
+    createOp(vendorId) {
+        return {
+            what: `create a security review for vendor ${vendorId}`,
+            area: 'reviews',
+            permission: 'vendors-post-security-review',
+            notFound: "Check 'vendor-id': no such vendor in this Drata account.",
+        };
+    }
+}
+
+
+/***/ }),
+
+/***/ 1289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  bO: () => (/* reexport */ input_names/* INPUT */.b),
+  bO: () => (/* reexport */ input_names_INPUT),
   tT: () => (/* reexport */ envInputReader)
 });
 
@@ -74193,27 +74333,61 @@ function valueProblem(value, maxDepth) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/input-names.ts
-var input_names = __nccwpck_require__(4098);
+;// CONCATENATED MODULE: ./src/input-names.ts
+/** Every input name, in one table; action.yml and the README document the same names. */
+const input_names_INPUT = {
+    apiKey: 'api-key',
+    region: 'region',
+    apiUrl: 'api-url',
+    connectionId: 'connection-id',
+    resourceId: 'resource-id',
+    mode: 'mode',
+    sessionId: 'session-id',
+    records: 'records',
+    recordsFile: 'records-file',
+    idField: 'id-field',
+    collect: 'collect',
+    batchSize: 'batch-size',
+    retentionDays: 'retention-days',
+    allowShrink: 'allow-shrink',
+    dryRun: 'dry-run',
+    maxRetries: 'max-retries',
+    failOnError: 'fail-on-error',
+    requestTimeout: 'request-timeout',
+    sessionWait: 'session-wait',
+    retryWait: 'retry-wait',
+    staleSessionAfter: 'stale-session-after',
+    githubToken: 'github-token',
+    artifacts: 'artifacts',
+    collectorErrors: 'collector-errors',
+    asset: 'asset',
+    environment: 'environment',
+    assetName: 'asset-name',
+    assetDescription: 'asset-description',
+    assetNotes: 'asset-notes',
+    assetType: 'asset-type',
+    assetClassTypes: 'asset-class-types',
+    assetOwnerId: 'asset-owner-id',
+    assetExternalId: 'asset-external-id',
+    assetExternalOwnerId: 'asset-external-owner-id',
+    vendorId: 'vendor-id',
+    vendorReviewType: 'vendor-review-type',
+    vendorReviewStatus: 'vendor-review-status',
+    vendorReviewTitle: 'vendor-review-title',
+    vendorReviewDeadline: 'vendor-review-deadline',
+    vendorReviewRequesterId: 'vendor-review-requester-id',
+    vendorReviewNote: 'vendor-review-note',
+    vendorReviewFile: 'vendor-review-file',
+    vendorReviewDocumentType: 'vendor-review-document-type',
+    auditEvents: 'audit-events',
+};
+
 ;// CONCATENATED MODULE: ./src/asset/settings.ts
+
 
 
 const ASSET_ACTIONS = (/* unused pure expression or super */ null && (['none', 'upsert', 'remove']));
 const ASSET_TYPES = (/* unused pure expression or super */ null && (['PHYSICAL', 'VIRTUAL']));
-/** AssetClassTypeEnum of Drata's assets API. */
-const ASSET_CLASS_TYPES = (/* unused pure expression or super */ null && ([
-    'HARDWARE',
-    'POLICY',
-    'DOCUMENT',
-    'PERSONNEL',
-    'SOFTWARE',
-    'CODE',
-    'CONTAINER',
-    'COMPUTE',
-    'NETWORKING',
-    'DATABASE',
-    'STORAGE',
-]));
 /** Drata's limit for asset name, description and notes. */
 const ASSET_TEXT_MAX = 191;
 /** Reads the asset inputs; undefined when `asset` is `none`. Defaults come from the run. */
@@ -74258,8 +74432,8 @@ function settings_readAssetSettings(p, run) {
     };
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/evidence/context.ts
 
 
@@ -74299,8 +74473,118 @@ function readEvent(file) {
     return isPlainObject(value) ? value : {};
 }
 
-// EXTERNAL MODULE: ./src/vendor/settings.ts
-var settings = __nccwpck_require__(6313);
+// EXTERNAL MODULE: ./src/drata/vendors.ts
+var vendors = __nccwpck_require__(6197);
+;// CONCATENATED MODULE: ./src/vendor/settings.ts
+
+
+
+
+const REVIEW_TYPES = (/* unused pure expression or super */ null && (['SECURITY', 'SOC_REPORT', 'UPLOAD_REPORT']));
+const REVIEW_STATUSES = (/* unused pure expression or super */ null && ([
+    'NOT_YET_STARTED',
+    'IN_PROGRESS',
+    'COMPLETED',
+    'NOT_REQUIRED',
+]));
+/** documentType of the with-file endpoint. */
+const DOCUMENT_TYPES = (/* unused pure expression or super */ null && ([
+    'COMPLIANCE_REPORT',
+    'COMPLIANCE_REPORT_REVIEW',
+    'BRIDGE_LETTER',
+    'UPLOADED_COMPLIANCE_REPORT_REVIEW',
+    'QUESTIONNAIRE_ATTACHMENT',
+    'SOC_DOCUMENT',
+    'QUESTIONNAIRE_REPORT',
+    'TRUST_CENTER_PAGE',
+]));
+/** File extensions the with-file endpoint accepts. */
+const REVIEW_FILE_EXTENSIONS = Object.keys(vendors/* REVIEW_FILE_TYPES */.E);
+const DAY_MS = 86_400_000;
+/** Reads the vendor review inputs; undefined when `vendor-id` is empty. */
+function settings_readVendorReviewSettings(p, run, workspace, now) {
+    const vendorId = p.positiveInt(INPUT.vendorId);
+    if (vendorId === undefined)
+        return undefined;
+    const ctx = run();
+    const title = p.read(INPUT.vendorReviewTitle);
+    if (title.length > 191) {
+        p.problems.push(`'${INPUT.vendorReviewTitle}' must be at most 191 characters (got ${title.length})`);
+    }
+    const note = p.read(INPUT.vendorReviewNote);
+    if (note.length > 1000) {
+        p.problems.push(`'${INPUT.vendorReviewNote}' must be at most 1000 characters (got ${note.length})`);
+    }
+    const upper = (s) => s.toUpperCase();
+    const documentType = p.read(INPUT.vendorReviewDocumentType)
+        ? p.oneOf(INPUT.vendorReviewDocumentType, DOCUMENT_TYPES, 'SOC_DOCUMENT', upper)
+        : undefined;
+    return {
+        vendorId,
+        type: p.oneOf(INPUT.vendorReviewType, REVIEW_TYPES, 'SECURITY', upper),
+        status: p.oneOf(INPUT.vendorReviewStatus, REVIEW_STATUSES, 'NOT_YET_STARTED', upper),
+        title: title || defaultTitle(ctx),
+        deadline: readDeadline(p, now),
+        requesterId: p.positiveInt(INPUT.vendorReviewRequesterId),
+        note,
+        file: readFile(p, workspace),
+        documentType,
+    };
+}
+/** `+Nd` (days from now), an ISO date or an ISO date-time. */
+function readDeadline(p, now) {
+    const raw = p.read(INPUT.vendorReviewDeadline) || '+30d';
+    const relative = /^\+(\d{1,4})d$/.exec(raw);
+    if (relative)
+        return new Date(now.getTime() + Number(relative[1]) * DAY_MS).toISOString();
+    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw);
+    const time = Date.parse(raw);
+    // Date.parse rolls 2026-02-30 over to March; a real date reads back the same day.
+    const real = !Number.isNaN(time) && (raw.length > 10 || new Date(time).toISOString().startsWith(raw));
+    if (iso && real)
+        return new Date(time).toISOString();
+    p.problems.push(`'${INPUT.vendorReviewDeadline}' must be +Nd (days from now), an ISO date (2026-12-31) or an ISO date-time (got '${raw}')`);
+    return now.toISOString();
+}
+function readFile(p, workspace) {
+    const raw = p.read(INPUT.vendorReviewFile);
+    if (!raw)
+        return '';
+    const absolute = path.resolve(workspace, raw);
+    if (path.isAbsolute(raw) || !inside(workspace, absolute)) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' must be a path inside GITHUB_WORKSPACE (got '${raw}')`);
+    }
+    else if (!REVIEW_FILE_EXTENSIONS.includes(path.extname(raw).toLowerCase())) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' must be one of ${REVIEW_FILE_EXTENSIONS.join(' ')} (Drata accepts only these; got '${raw}')`);
+    }
+    else if (!existsSync(absolute)) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' names a file that does not exist: ${raw}`);
+    }
+    else if (!inside(realpathSync(workspace), realpathSync(absolute))) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' links outside GITHUB_WORKSPACE: ${raw}`);
+    }
+    return absolute;
+}
+/** Whether `target` lies inside `root` (a file named '..x' inside it counts). */
+function inside(root, target) {
+    const relative = path.relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${path.sep}`) &&
+        !path.isAbsolute(relative));
+}
+/**
+ * `Security review requested by <workflow> run <run id>`, shortening the workflow name rather
+ * than the run id when it is too long: the run id is what lets a re-run find its review.
+ */
+function defaultTitle(ctx) {
+    const tail = ` run ${ctx.runId}`;
+    const head = 'Security review requested by ';
+    const room = 191 - head.length - tail.length;
+    const workflow = ctx.workflow.length > room ? `${ctx.workflow.slice(0, room - 1)}…` : ctx.workflow;
+    return `${head}${workflow}${tail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/input-parser.ts
 
 /** Thrown when inputs are invalid; `problems` holds one line per input. */
@@ -74494,6 +74778,7 @@ function readSettings(read, env) {
     const failOnError = p.bool(INPUT.failOnError, true);
     const requestTimeoutMs = p.intInRange(INPUT.requestTimeout, 60, 1, 600) * 1000;
     const sessionWaitMs = p.intInRange(INPUT.sessionWait, 300, 0, 3600) * 1000;
+    const retryWaitMs = p.intInRange(INPUT.retryWait, 300, 0, 3600) * 1000;
     const staleSessionMs = p.intInRange(INPUT.staleSessionAfter, 6, 1, 720) * 3_600_000;
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
     let context;
@@ -74531,6 +74816,7 @@ function readSettings(read, env) {
         failOnError,
         requestTimeoutMs,
         sessionWaitMs,
+        retryWaitMs,
         staleSessionMs,
         workspace,
         asset,
@@ -74639,7 +74925,7 @@ function readCollectors(p) {
 /* harmony export */   y: () => (/* binding */ lastResort)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7935);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1289);
 /* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(649);
 
 
@@ -74650,8 +74936,8 @@ function readCollectors(p) {
  */
 function lastResort(error) {
     const read = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .envInputReader */ .tT)(process.env);
-    const secrets = [read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken)];
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error.message, secrets)}`);
+    const secrets = [read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken), ...(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .proxyPasswords */ .PK)(process.env)];
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(error.message, secrets)}`);
 }
 
 
@@ -74662,7 +74948,7 @@ function lastResort(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _last_resort_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(241);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1780);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6767);
 // Entry of the post step (runs.post): cancels a session main left open, never pushes.
 
 
@@ -74673,7 +74959,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1780:
+/***/ 6767:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74719,98 +75005,24 @@ function cleanIO(io, clean) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/drata/pages.ts
-/** Largest page Drata serves (the `size` maximum in the spec). */
-const PAGE_SIZE = 500;
-/** Raised when a list answer cannot be trusted: the run must stop, never guess. */
-class ListingError extends Error {
-    name = 'ListingError';
-}
-/**
- * Follows a list endpoint's cursor, yielding each page's items. A page without a well-formed
- * `pagination`, a cursor seen twice, or more pages than Drata's own total allows stops the
- * listing with a ListingError: a missing page must never pass for the last one.
- */
-async function* pages(client, path, query, op, options = {}) {
-    const size = options.size ?? PAGE_SIZE;
-    const seen = new Set();
-    let cursor;
-    let total;
-    let read = 0;
-    let pageCount = 0;
-    do {
-        const first = cursor === undefined;
-        const answer = await client.request({
-            method: 'GET',
-            path,
-            query: {
-                ...query,
-                size,
-                cursor,
-                includeTotalCount: options.exact && first ? 'true' : undefined,
-            },
-            op,
-            retry: 'idempotent',
-        });
-        const page = checkPage(answer, op);
-        if (first && options.exact) {
-            const count = page.pagination.totalCount;
-            if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-                throw new ListingError(`Drata's answer to ${op.what} has no totalCount although it was asked for; the listing cannot be verified, so the run stops.`);
-            }
-            total = count;
-        }
-        pageCount++;
-        read += page.data.length;
-        yield page.data;
-        const next = page.pagination.cursor;
-        cursor = next === null || next === '' ? undefined : next;
-        if (cursor === undefined)
-            break;
-        if (seen.has(cursor)) {
-            throw new ListingError(`Drata answered the same page cursor twice to ${op.what}; stopping instead of looping.`);
-        }
-        seen.add(cursor);
-        if (total !== undefined && pageCount >= Math.max(1, Math.ceil(total / size))) {
-            throw new ListingError(`Drata kept paging ${op.what} past the ${total} items its total allows (${pageCount} pages of ${size}); stopping.`);
-        }
-    } while (cursor);
-    if (total !== undefined && read !== total) {
-        throw new ListingError(`Read ${read} items to ${op.what}, but Drata's total says ${total}; the data changed while it was read or a page went missing. Nothing was completed; re-run.`);
-    }
-}
-/** Drata's total for a list (one request of one item): how many items match `query`. */
-async function countItems(client, path, query, op) {
-    const answer = await client.request({
-        method: 'GET',
-        path,
-        query: { ...query, size: 1, includeTotalCount: 'true' },
-        op,
-        retry: 'idempotent',
-    });
-    const count = checkPage(answer, op).pagination.totalCount;
-    if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-        throw new ListingError(`Drata's answer to ${op.what} has no totalCount although it was asked for; the count cannot be verified.`);
-    }
-    return count;
-}
-function checkPage(answer, op) {
-    const page = answer;
-    if (!page || typeof page !== 'object' || !Array.isArray(page.data)) {
-        throw new ListingError(`Drata's answer to ${op.what} has no 'data' list; stopping.`);
-    }
-    const p = page.pagination;
-    if (!p ||
-        typeof p !== 'object' ||
-        !('cursor' in p) ||
-        (p.cursor !== null && typeof p.cursor !== 'string')) {
-        throw new ListingError(`Drata's answer to ${op.what} has no well-formed 'pagination' (cursor); it cannot be told from the last page, so the run stops.`);
-    }
-    return page;
-}
-
+// EXTERNAL MODULE: ./src/drata/pages.ts
+var pages = __nccwpck_require__(6018);
 ;// CONCATENATED MODULE: ./src/drata/assets.ts
 
+/** AssetClassTypeEnum of Drata's assets API. */
+const ASSET_CLASS_TYPES = (/* unused pure expression or super */ null && ([
+    'HARDWARE',
+    'POLICY',
+    'DOCUMENT',
+    'PERSONNEL',
+    'SOFTWARE',
+    'CODE',
+    'CONTAINER',
+    'COMPUTE',
+    'NETWORKING',
+    'DATABASE',
+    'STORAGE',
+]));
 /** Drata's assets endpoints. */
 class AssetsApi {
     client;
@@ -74825,8 +75037,9 @@ class AssetsApi {
         const found = [];
         // The owner and class types come only when expanded; both are compared before an update.
         const query = { 'expand[]': ['assetClassTypes', 'owner'], sort: 'createdAt', sortDir: 'ASC' };
-        for await (const page of pages(this.client, '/assets', query, {
+        for await (const page of (0,pages/* pages */.Bd)(this.client, '/assets', query, {
             what: 'list assets',
+            area: 'assets',
             permission: 'assets-get',
         })) {
             found.push(...page.filter((a) => a.externalId === externalId && a.externalOwnerId === externalOwnerId && !a.removedAt));
@@ -74841,6 +75054,7 @@ class AssetsApi {
             body,
             op: {
                 what: `create asset '${body.name}'`,
+                area: 'assets',
                 permission: 'assets-post',
                 notFound: "Check 'asset-owner-id': it must be the id of a user in this Drata account.",
             },
@@ -74855,6 +75069,7 @@ class AssetsApi {
             body,
             op: {
                 what: `update asset ${id}`,
+                area: 'assets',
                 permission: 'assets-put',
                 notFound: 'The asset was deleted meanwhile; re-run to create it again.',
             },
@@ -74868,6 +75083,7 @@ class AssetsApi {
             path: `/assets/${id}`,
             op: {
                 what: `delete asset ${id}`,
+                area: 'assets',
                 permission: 'assets-delete',
                 notFound: 'The asset was already deleted.',
             },
@@ -74878,6 +75094,8 @@ class AssetsApi {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(4371);
+// EXTERNAL MODULE: ./src/report/redact.ts
+var redact = __nccwpck_require__(649);
 ;// CONCATENATED MODULE: ./src/drata/errors.ts
 /** Typed Drata API errors whose messages tell the user what to do next. */
 /** Drata permission names (x-drata-permissions) with the label Drata's key editor shows. */
@@ -74917,30 +75135,66 @@ class ApiError extends Error {
 function isRetryableStatus(status) {
     return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }
+const FIX_RECORDS = 'Fix the records or the inputs named in the message.';
+const TARGET = "Check 'connection-id' and 'resource-id' (the Custom Connection and its resource must exist in this account and region).";
+/** Advice per area for the statuses whose meaning depends on what was asked. */
+const HINTS = {
+    records: {
+        400: FIX_RECORDS,
+        404: TARGET,
+        413: "Lower 'batch-size', or make the records smaller.",
+        422: `Drata could not process the records. ${FIX_RECORDS}`,
+    },
+    sessions: {
+        400: FIX_RECORDS,
+        404: TARGET,
+        413: "Lower 'batch-size', or make the records smaller.",
+        422: 'The session is no longer IN_PROGRESS (completed, cancelled or expired); re-run the job to push with a new session.',
+    },
+    assets: {
+        400: "Fix the asset inputs named in the message ('asset-name', 'asset-type', 'asset-class-types', ...).",
+        404: 'The asset does not exist in this Drata account.',
+        413: "Shorten the asset texts ('asset-description', 'asset-notes').",
+        422: "Drata could not process the asset: check 'asset-owner-id' (the id of a user of this account), 'asset-type' and 'asset-class-types'.",
+    },
+    reviews: {
+        400: "Fix the vendor review inputs named in the message ('vendor-review-*').",
+        404: "Check 'vendor-id': no such vendor in this Drata account.",
+        413: "The file in 'vendor-review-file' is larger than Drata accepts; attach a smaller file (compress or split it).",
+        422: "Drata could not process the review: check 'vendor-review-requester-id' (a user of this account), 'vendor-review-deadline' and 'vendor-review-document-type'.",
+    },
+    events: {
+        400: 'The audit event query was refused; this is a bug of this action, please report it.',
+        404: 'The audit event no longer exists in Drata.',
+        413: 'The audit event query was too large; this is a bug of this action, please report it.',
+        422: 'The audit event query was refused; this is a bug of this action, please report it.',
+    },
+};
 /** Builds the error for a Drata response with a non-success status. */
 function errorForStatus(status, body, op, context) {
     const server = serverMessage(body);
     const said = server ? `: ${server}` : '';
+    const hints = HINTS[op.area];
     const message = (() => {
         switch (status) {
             case 400: {
                 const ids = op.recordIds?.length ? ` Records in the request: ${listIds(op.recordIds)}.` : '';
-                return `Drata rejected the request to ${op.what} as invalid (400)${said}.${ids} Fix the data or the inputs named in the message.`;
+                return `Drata rejected the request to ${op.what} as invalid (400)${said}.${ids} ${hints[400]}`;
             }
             case 401:
-                return `Drata did not accept the API key (401 Invalid Authorization) to ${op.what}. Check that 'api-key' holds a current key (not expired or revoked) and that 'region' (${context.region}) is the region of your Drata account.`;
+                return unauthorized(body, op, context.region);
             case 402:
                 return `Your Drata plan does not include ${op.permission.startsWith('custom-connections') ? 'Custom Connections and Tests' : 'the feature'} needed to ${op.what} (402). Ask your Drata CSM to enable it.`;
             case 403:
                 return `The API key lacks the permission "${PERMISSIONS[op.permission]}" (${op.permission}) needed to ${op.what} (403). Edit the key in Drata (Settings > API Keys) and grant that permission.`;
             case 404:
-                return `Drata found nothing to ${op.what} (404)${said}. ${op.notFound ?? "Check 'connection-id' and 'resource-id' (the Custom Connection and its resource must exist in this account and region)."}`;
+                return `Drata found nothing to ${op.what} (404)${said}. ${op.notFound ?? hints[404]}`;
             case 412:
                 return `Drata's API terms and conditions have not been accepted (412). An admin must accept them in Drata (Settings > API Keys) before the API can be used.`;
             case 413:
-                return `Drata refused the request to ${op.what} as too large (413). Lower 'batch-size'.`;
+                return `Drata refused the request to ${op.what} as too large (413)${said}. ${hints[413]}`;
             case 422:
-                return `Drata refused to ${op.what} (422)${said}. The session is no longer IN_PROGRESS (completed, cancelled or expired); re-run the job to push with a new session.`;
+                return `Drata refused to ${op.what} (422)${said}. ${hints[422]}`;
             case 429:
                 return `Drata kept rate limiting the request to ${op.what} (429) after ${context.retries} retries. Wait a minute and re-run, or raise 'max-retries'.`;
             default:
@@ -74952,12 +75206,77 @@ function errorForStatus(status, body, op, context) {
     })();
     return new ApiError(message, status, isRetryableStatus(status), server);
 }
+/**
+ * Codes and wordings of Drata's 401 bodies. ASSUMPTION: Drata documents a 401 only as
+ * "Invalid Authorization" (ExceptionResponseDto {statusCode, message, code}); these codes and
+ * messages are the shapes we expect (the sandbox, test/sandbox/auth.ts, answers with them).
+ * Both are matched, and anything else gets the general advice.
+ */
+const AUTH_CODES = { keyMissing: 40101, keyNotFound: 40102, ipNotAllowed: 40103 };
+function authProblem(body) {
+    const code = body?.code;
+    for (const [name, value] of Object.entries(AUTH_CODES))
+        if (code === value)
+            return name;
+    const text = serverMessage(body);
+    if (/\bIP\b|ip address|allow ?list/i.test(text))
+        return 'ipNotAllowed';
+    if (/missing|not provided|no (api )?key/i.test(text))
+        return 'keyMissing';
+    if (/not found|unknown key|revoked|expired/i.test(text))
+        return 'keyNotFound';
+    return 'unknown';
+}
+function unauthorized(body, op, region) {
+    const server = serverMessage(body);
+    const said = server && server !== 'Invalid Authorization' ? `: ${server}` : '';
+    switch (authProblem(body)) {
+        case 'keyMissing':
+            return `Drata received no API key with the request to ${op.what} (401${said}). 'api-key' is set, so something between the runner and Drata dropped the Authorization header: check the proxy (HTTPS_PROXY) or gateway in between.`;
+        case 'keyNotFound':
+            return `Drata does not know the API key (401${said}) used to ${op.what}. Check that 'api-key' holds a current key of this account (not revoked or expired) and that 'region' (${region}) is the region of your Drata account: a key works in its own region only.`;
+        case 'ipNotAllowed':
+            return `Drata refused the API key from this runner's IP address (401${said}) to ${op.what}. The key has an IP allowlist (Drata: Settings > API Keys): add the runner's outgoing IP to it, or run the job on a runner with a fixed IP that is on the list (see "Self-hosted runners and proxies" in the README).`;
+        default:
+            return `Drata did not accept the API key (401${said || ' Invalid Authorization'}) to ${op.what}. Check that 'api-key' holds a current key (not expired or revoked), that 'region' (${region}) is the region of your Drata account, and that the key's IP allowlist, if any, has this runner's IP.`;
+    }
+}
 /** Builds the error for a request that got no response (connection refused, reset, timeout). */
-function networkError(error, op, retries) {
+function networkError(error, op, retries, 
+/** Set when the attempt ran out of 'request-timeout' (this many ms). */
+timedOutMs) {
+    if (timedOutMs !== undefined) {
+        return new ApiError(`Drata did not answer the request to ${op.what} completely within 'request-timeout' (${seconds(timedOutMs)}) after ${retries} retries. Drata or the network path (proxy) is slow: re-run later, or raise 'request-timeout'.`, 0, true, '', { cause: error });
+    }
     const detail = error instanceof Error
         ? error.code || error.message
         : String(error);
-    return new ApiError(`Could not reach Drata to ${op.what} (${detail}) after ${retries} retries. Check the runner's network access to Drata and 'region'/'api-url'.`, 0, true, '', { cause: error });
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)) {
+        // Retrying cannot make an untrusted certificate trusted.
+        return new ApiError(`Could not reach Drata to ${op.what}: the TLS certificate presented was not trusted (${detail}). Behind a proxy that inspects TLS, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate (certificate checks are never turned off); otherwise check 'api-url'.`, 0, false, '', { cause: error });
+    }
+    return new ApiError(`Could not reach Drata to ${op.what} (${detail}) after ${retries} retries. Check the runner's network access to Drata (and HTTPS_PROXY/NO_PROXY on a self-hosted runner), and 'region'/'api-url'.`, 0, true, '', { cause: error });
+}
+/** Builds the error for a retry given up because its wait was too long for one wait or the run. */
+function waitRefusedError(failure, op, wait) {
+    const answered = failure.status
+        ? `Drata answered ${failure.status} to the request to ${op.what}`
+        : `The request to ${op.what} got no answer`;
+    const why = wait.capMs !== undefined
+        ? `and asked to wait ${seconds(wait.waitMs)} before retrying (Retry-After), longer than the ${seconds(wait.capMs)} this action waits for one retry.`
+        : `after ${wait.retries} retries; the next retry would wait ${seconds(wait.waitMs)}${wait.retryAfter ? ' (Retry-After)' : ''}, but only ${seconds(wait.leftMs)} of the run's 'retry-wait' (${seconds(wait.budgetMs)}) are left.`;
+    const todo = wait.capMs !== undefined
+        ? `Waiting that long inside a job does not help (Drata is rate limiting this API key or the runner's IP, or is under maintenance); re-run once that time has passed.`
+        : failure.status === 429
+            ? "Drata is rate limiting this API key or the runner's IP (other jobs using them at the same time?). Re-run later, spread out the jobs, or raise 'retry-wait'."
+            : failure.status
+                ? "Drata may be having an outage; re-run later, or raise 'retry-wait'."
+                : "Check the runner's network access to Drata; re-run later, or raise 'retry-wait'.";
+    const server = failure.serverMessage ? ` Drata said: ${failure.serverMessage}.` : '';
+    return new ApiError(`${answered} ${why}${server} ${todo}`, failure.status, failure.retryable, failure.serverMessage, { cause: failure });
+}
+function seconds(ms) {
+    return `${Number((ms / 1000).toFixed(1))}s`;
 }
 function serverMessage(body) {
     if (typeof body === 'object' && body !== null && 'message' in body) {
@@ -75044,8 +75363,33 @@ class Pacer {
  */
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
-/** A Retry-After longer than this is capped: a job should not hang on one header. */
+/**
+ * The longest Retry-After the client waits for. Drata's limit is per minute, so a longer delay
+ * means something waiting inside a job will not fix (maintenance, a block); the request fails
+ * at once instead of waiting or retrying early.
+ */
 const MAX_RETRY_AFTER_MS = 120_000;
+/** Default of the `retry-wait` input: all waits between retries of a run, together. */
+const DEFAULT_RETRY_WAIT_MS = 300_000;
+/** The time a run may still spend waiting between retries, shared by the requests of a run. */
+class RetryBudget {
+    totalMs;
+    spent = 0;
+    constructor(totalMs) {
+        this.totalMs = totalMs;
+    }
+    /** What is left of the budget. */
+    get leftMs() {
+        return Math.max(0, this.totalMs - this.spent);
+    }
+    /** Takes `ms` from the budget; false, taking nothing, when more than is left. */
+    take(ms) {
+        if (ms > this.leftMs)
+            return false;
+        this.spent += ms;
+        return true;
+    }
+}
 /** Capped exponential backoff with full jitter, for the attempt that just failed (0-based). */
 function backoffDelay(attempt, random = Math.random) {
     const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
@@ -75054,15 +75398,16 @@ function backoffDelay(attempt, random = Math.random) {
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 /**
- * Parses a Retry-After header (delay in seconds or an HTTP date) into milliseconds from now.
- * Returns undefined when the header is absent or unreadable, so the caller backs off itself.
+ * Parses a Retry-After header (delay in seconds or an HTTP date) into milliseconds from now,
+ * uncapped: the caller decides what a long one means. Returns undefined when the header is
+ * absent or unreadable, so the caller backs off itself.
  */
 function parseRetryAfter(header, now) {
     if (!header)
         return undefined;
     const value = header.trim();
     if (/^\d+(\.\d+)?$/.test(value))
-        return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000));
+        return Math.ceil(Number(value) * 1000);
     // HTTP dates (IMF-fixdate, RFC 850, asctime) all start with a day name; Date.parse alone
     // would read garbage such as '-1' or '1,5' as a date long past and retry at once.
     if (!/^[A-Za-z]{3}/.test(value))
@@ -75070,10 +75415,11 @@ function parseRetryAfter(header, now) {
     const date = Date.parse(value);
     if (Number.isNaN(date))
         return undefined;
-    return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
+    return Math.max(0, date - now);
 }
 
 ;// CONCATENATED MODULE: ./src/drata/client.ts
+
 
 
 
@@ -75087,15 +75433,23 @@ class DrataClient {
     sleep;
     now;
     random;
+    budget;
+    deadline;
+    clean;
     constructor(options) {
         this.options = options;
+        // Proxies as the runner's own tools and the GitHub calls honour them. TLS options are left
+        // alone: verification stays on, and Node's CA store includes NODE_EXTRA_CA_CERTS.
         this.dispatcher =
             options.dispatcher ??
-                new undici/* Agent */.g6({
+                new undici/* EnvHttpProxyAgent */.J2({
                     connect: { timeout: options.timeoutMs },
                     headersTimeout: options.timeoutMs,
                     bodyTimeout: options.timeoutMs,
                 });
+        this.budget = new RetryBudget(options.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS);
+        this.deadline = options.deadline ?? ((ms) => AbortSignal.timeout(ms));
+        this.clean = (0,redact/* redactor */.$p)([options.apiKey, ...(options.secrets ?? [])]);
         this.sleep = options.sleep ?? realSleep;
         this.now = options.now ?? Date.now;
         this.random = options.random ?? Math.random;
@@ -75110,6 +75464,10 @@ class DrataClient {
             this.stats.requests++;
             let failure;
             let retryAfterMs;
+            // One deadline for the whole exchange: undici's own timeouts are per phase and restart
+            // with every body chunk, so a body dripping in would never time out.
+            const deadline = this.deadline(this.options.timeoutMs);
+            let timedOut = false;
             try {
                 const res = await (0,undici/* request */.Em)(this.url(spec), {
                     method: spec.method,
@@ -75120,9 +75478,9 @@ class DrataClient {
                         ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
                     },
                     body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
-                    signal,
+                    signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
                 });
-                const body = await readBody(res.body);
+                const body = await readBody(res.body, this.clean);
                 if (res.statusCode >= 200 && res.statusCode < 300)
                     return body;
                 failure = errorForStatus(res.statusCode, body, spec.op, {
@@ -75134,13 +75492,25 @@ class DrataClient {
             catch (error) {
                 if (signal?.aborted)
                     throw signal.reason;
-                failure = networkError(error, spec.op, attempt);
+                timedOut = deadline.aborted;
+                failure = networkError(error, spec.op, attempt, timedOut ? this.options.timeoutMs : undefined);
             }
             if (!this.shouldRetry(failure, spec.retry, attempt))
                 throw failure;
             const delay = retryAfterMs ?? backoffDelay(attempt, this.random);
+            const refused = {
+                waitMs: delay,
+                retryAfter: retryAfterMs !== undefined,
+                leftMs: this.budget.leftMs,
+                budgetMs: this.budget.totalMs,
+                retries: attempt,
+            };
+            if (delay > MAX_RETRY_AFTER_MS)
+                throw waitRefusedError(failure, spec.op, { ...refused, capMs: MAX_RETRY_AFTER_MS });
+            if (!this.budget.take(delay))
+                throw waitRefusedError(failure, spec.op, refused);
             this.stats.retries++;
-            this.options.logger.info(`${spec.method} ${spec.path}: ${failure.status ? `Drata answered ${failure.status}` : 'no response'}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfterMs === undefined ? '' : ' (Retry-After)'}`);
+            this.options.logger.info(`${spec.method} ${spec.path}: ${failure.status ? `Drata answered ${failure.status}` : timedOut ? `no complete answer within ${this.options.timeoutMs / 1000}s` : 'no response'}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfterMs === undefined ? '' : ' (Retry-After)'}`);
             await this.sleep(delay, signal);
         }
     }
@@ -75154,7 +75524,7 @@ class DrataClient {
             return false;
         if (policy === 'unsafe')
             return failure.status === 429;
-        return failure.status === 0 || isRetryableStatus(failure.status);
+        return failure.status === 0 ? failure.retryable : isRetryableStatus(failure.status);
     }
     url(spec) {
         const url = new URL(this.options.baseUrl + spec.path);
@@ -75168,8 +75538,12 @@ class DrataClient {
         return url.toString();
     }
 }
-async function readBody(body) {
-    const text = await body.text();
+/**
+ * Reads the whole body (under the attempt's deadline) and parses it. Secrets an answer echoes
+ * are removed first, before a long text is cut short and could leave half a secret behind.
+ */
+async function readBody(body, clean) {
+    const text = clean(await body.text());
     if (text === '')
         return undefined;
     try {
@@ -75204,8 +75578,12 @@ class EventsApi {
             sort: 'createdAt',
             sortDir: 'ASC',
         };
-        const op = { what: 'list audit events', permission: 'event-tracking-get' };
-        for await (const page of pages(this.client, '/events', query, op, { size: 100 })) {
+        const op = {
+            what: 'list audit events',
+            area: 'events',
+            permission: 'event-tracking-get',
+        };
+        for await (const page of (0,pages/* pages */.Bd)(this.client, '/events', query, op, { size: 100 })) {
             events.push(...page);
             if (events.length >= max)
                 break;
@@ -75217,7 +75595,11 @@ class EventsApi {
         return this.client.request({
             method: 'GET',
             path: `/events/${encodeURIComponent(id)}`,
-            op: { what: `read audit event ${id}`, permission: 'event-tracking-get-event' },
+            op: {
+                what: `read audit event ${id}`,
+                area: 'events',
+                permission: 'event-tracking-get-event',
+            },
             retry: 'idempotent',
         });
     }
@@ -75241,18 +75623,19 @@ class RecordsApi {
      * With `exact`, the listing must add up to Drata's own total (see pages.ts).
      */
     async *records(query = {}, exact = false) {
-        yield* pages(this.client, `${this.base}/records`, query, this.listOp(query), {
+        yield* (0,pages/* pages */.Bd)(this.client, `${this.base}/records`, query, this.listOp(query), {
             exact,
         });
     }
     /** Drata's count of the active records, or of one session's records: one request. */
     countRecords(sessionId) {
-        return countItems(this.client, `${this.base}/records`, { sessionId }, this.listOp({ sessionId }));
+        return (0,pages/* countItems */.A1)(this.client, `${this.base}/records`, { sessionId }, this.listOp({ sessionId }));
     }
     /** Uploads records into a session (creating it IN_PROGRESS on first use). */
     uploadToSession(sessionId, records, ids) {
         return this.bulk(`${this.base}/sessions/${encodeURIComponent(sessionId)}`, records, {
             what: `upload records to session ${sessionId}`,
+            area: 'sessions',
             permission: 'custom-connections-data-post',
             recordIds: ids,
         });
@@ -75261,6 +75644,7 @@ class RecordsApi {
     upsert(records, ids) {
         return this.bulk(`${this.base}/records`, records, {
             what: 'upsert records',
+            area: 'records',
             permission: 'custom-connections-data-post',
             recordIds: ids,
         });
@@ -75273,6 +75657,7 @@ class RecordsApi {
                 path: `${this.base}/records/${encodeURIComponent(recordId)}`,
                 op: {
                     what: `delete record ${recordId}`,
+                    area: 'records',
                     permission: 'custom-connections-data-delete',
                     recordIds: [recordId],
                 },
@@ -75317,6 +75702,7 @@ class RecordsApi {
             body: { action },
             op: {
                 what: `${action} session ${sessionId}`,
+                area: 'sessions',
                 permission: 'custom-connections-data-post',
                 notFound: `The session does not exist on this resource (never created, or removed); check 'connection-id', 'resource-id' and 'session-id'.`,
             },
@@ -75324,13 +75710,14 @@ class RecordsApi {
         });
     }
     sessionPages(status) {
-        return pages(this.client, `${this.base}/sessions`, { status, sort: 'createdAt', sortDir: 'DESC' }, { what: 'list sessions', permission: 'custom-connections-get' });
+        return (0,pages/* pages */.Bd)(this.client, `${this.base}/sessions`, { status, sort: 'createdAt', sortDir: 'DESC' }, { what: 'list sessions', area: 'sessions', permission: 'custom-connections-get' });
     }
     listOp(query) {
         return {
             what: query.sessionId
                 ? `list the records of session ${query.sessionId}`
                 : 'list the active records',
+            area: 'records',
             permission: 'custom-connections-get',
         };
     }
@@ -75351,76 +75738,8 @@ function itemErrorMessage(item) {
     return (item.error?.message ?? item.error?.error?.message ?? `status ${item.statusCode ?? 'missing'}`);
 }
 
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/vendor/settings.ts
-var settings = __nccwpck_require__(6313);
-;// CONCATENATED MODULE: ./src/drata/vendors.ts
-
-
-
-
-
-/** Drata's vendor security review endpoints. */
-class VendorsApi {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    /** The vendor's reviews with exactly this title. */
-    async findByTitle(vendorId, title) {
-        const found = [];
-        for await (const page of pages(this.client, `/vendors/${vendorId}/security-reviews`, {}, {
-            what: `list the security reviews of vendor ${vendorId}`,
-            permission: 'vendors-get',
-            notFound: "Check 'vendor-id': no such vendor in this Drata account.",
-        })) {
-            found.push(...page.filter((r) => r.title === title));
-        }
-        return found;
-    }
-    /** Creates a review (JSON). Retried only on 429: a create whose answer was lost may exist. */
-    create(vendorId, body) {
-        return this.client.request({
-            method: 'POST',
-            path: `/vendors/${vendorId}/security-reviews`,
-            body,
-            op: this.createOp(vendorId),
-            retry: 'unsafe',
-        });
-    }
-    /**
-     * Creates a review with a file. The spec declares this body as JSON, but it carries a binary
-     * file, so the server takes multipart/form-data: the same fields as form fields plus `file`.
-     */
-    async createWithFile(vendorId, body, file) {
-        const form = new undici.FormData();
-        for (const [key, value] of Object.entries(body)) {
-            if (value !== undefined && value !== '')
-                form.append(key, String(value));
-        }
-        const type = settings/* REVIEW_FILE_TYPES */.E2[external_node_path_default().extname(file).toLowerCase()] ?? 'application/octet-stream';
-        form.append('file', new Blob([await (0,promises_.readFile)(file)], { type }), external_node_path_default().basename(file));
-        return this.client.request({
-            method: 'POST',
-            path: `/vendors/${vendorId}/security-reviews/with-file`,
-            form,
-            op: this.createOp(vendorId),
-            retry: 'unsafe',
-        });
-    }
-    createOp(vendorId) {
-        return {
-            what: `create a security review for vendor ${vendorId}`,
-            permission: 'vendors-post-security-review',
-            notFound: "Check 'vendor-id': no such vendor in this Drata account.",
-        };
-    }
-}
-
+// EXTERNAL MODULE: ./src/drata/vendors.ts
+var vendors = __nccwpck_require__(6197);
 ;// CONCATENATED MODULE: ./src/drata/factory.ts
 
 
@@ -75428,6 +75747,12 @@ class VendorsApi {
 
 
 
+
+/**
+ * The retry waits the cleanup client may spend, its own so that a run which used up
+ * 'retry-wait' can still cancel its session; the post step gets the same.
+ */
+const CLEANUP_RETRY_WAIT_MS = 60_000;
 /** Builds every Drata API over one pacer, with a second, never-aborted client for cleanup. */
 function buildApi(config) {
     // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
@@ -75439,12 +75764,13 @@ function buildApi(config) {
         pacer,
         signal: undefined,
         maxRetries: Math.min(config.maxRetries, 2),
+        retryWaitMs: Math.min(config.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS, CLEANUP_RETRY_WAIT_MS),
     });
     return {
         api: config.ref && new RecordsApi(client, config.ref),
         cleanupApi: config.ref && new RecordsApi(cleanup, config.ref),
         assets: new AssetsApi(client),
-        vendors: new VendorsApi(client),
+        vendors: new vendors/* VendorsApi */.m(client),
         events: new EventsApi(client),
         client,
         close: async () => {
@@ -75453,10 +75779,38 @@ function buildApi(config) {
     };
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 8 modules
-var inputs = __nccwpck_require__(7935);
-// EXTERNAL MODULE: ./src/report/redact.ts
-var redact = __nccwpck_require__(649);
+// EXTERNAL MODULE: ./src/inputs.ts + 11 modules
+var inputs = __nccwpck_require__(1289);
+;// CONCATENATED MODULE: ./src/drata/confirmed-write.ts
+
+/**
+ * Ambiguous write → read back → retry, in one place: a create, complete or cancel whose
+ * answer was lost may have been applied, and sending it again would duplicate an asset or a
+ * review, or be refused for a session. So each answer (or ambiguous failure) is confirmed by
+ * reading Drata back, and the write is sent again only when it did not take effect.
+ */
+async function confirmedWrite(write) {
+    for (let attempt = 0;; attempt++) {
+        let outcome;
+        try {
+            outcome = { answer: await write.send() };
+        }
+        catch (error) {
+            if (!(error instanceof ApiError) || !write.isAmbiguous(error))
+                throw error;
+            outcome = { failure: error };
+        }
+        const result = await write.confirm(outcome, attempt);
+        if ('done' in result)
+            return result.done;
+        if (attempt >= write.maxRetries)
+            throw result.giveUp;
+        const delay = write.delayMs(attempt);
+        write.logger.info(`${result.retry}; trying again in ${(delay / 1000).toFixed(1)}s`);
+        await write.sleep(delay);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/push/orphans.ts
 /** The GitHub run a session id made by this action names: gh-<run id>-<attempt>[-…]. */
 const OWN_SESSION = /^gh-(\d+)-\d+(?:-|$)/;
@@ -75546,47 +75900,46 @@ class SessionLifecycle {
     cancel() {
         return this.act('cancel', ['CANCELED']);
     }
-    async act(action, done) {
-        for (let attempt = 0;; attempt++) {
-            let failure;
-            try {
-                await this.api.sessionAction(this.sessionId, action);
-            }
-            catch (error) {
-                const unknownSession = error instanceof ApiError && error.status === 404;
-                if (!(error instanceof ApiError) || !(isAmbiguous(error) || unknownSession))
-                    throw error;
-                failure = error;
-            }
+    act(action, done) {
+        const id = this.sessionId;
+        return confirmedWrite({
+            send: () => this.api.sessionAction(id, action),
+            isAmbiguous: (error) => isAmbiguous(error) || error.status === 404,
+            maxRetries: this.deps.maxRetries,
+            delayMs: (attempt) => backoffDelay(attempt, this.deps.random),
+            sleep: this.deps.sleep,
+            logger: this.deps.logger,
             // Whatever the answer said, Drata's list says what happened: an answer can be lost, and
             // a success can come back without being applied.
-            const found = await this.api.recentSession(this.sessionId, this.deps.since - SKEW_MS);
-            if (!found) {
-                if (action === 'cancel')
-                    return 'NOT_FOUND';
-                throw new SessionError(`Session '${this.sessionId}' does not exist in Drata, so it cannot be completed`);
-            }
-            if (done.includes(found.status) || (action === 'cancel' && found.status !== 'IN_PROGRESS')) {
-                // A cancel that finds the session completed first has nothing left to cancel.
-                if (failure) {
-                    this.deps.logger.info(`The ${action} of session '${this.sessionId}' had been applied (status ${found.status})`);
+            confirm: async (outcome) => {
+                const failure = 'failure' in outcome ? outcome.failure : undefined;
+                const found = await this.api.recentSession(id, this.deps.since - SKEW_MS);
+                if (!found) {
+                    if (action === 'cancel')
+                        return { done: 'NOT_FOUND' };
+                    throw new SessionError(`Session '${id}' does not exist in Drata, so it cannot be completed`);
                 }
-                this.deps.memory.closed();
-                return found.status;
-            }
-            if (found.status !== 'IN_PROGRESS') {
-                throw new SessionError(`Could not ${action} session '${this.sessionId}': it is ${found.status}${failure ? ` (${failure.message})` : ''}`);
-            }
-            if (!failure) {
-                throw new SessionError(`Drata answered the ${action} of session '${this.sessionId}' with success, but the session is still IN_PROGRESS: the ${action} was not applied`);
-            }
-            if (failure.status === 422 || attempt >= this.deps.maxRetries) {
-                throw new SessionError(`Could not ${action} session '${this.sessionId}' (still IN_PROGRESS): ${failure.message}`);
-            }
-            const delay = backoffDelay(attempt, this.deps.random);
-            this.deps.logger.info(`Session '${this.sessionId}' is still IN_PROGRESS; retrying ${action} in ${(delay / 1000).toFixed(1)}s`);
-            await this.deps.sleep(delay);
-        }
+                if (done.includes(found.status) ||
+                    (action === 'cancel' && found.status !== 'IN_PROGRESS')) {
+                    // A cancel that finds the session completed first has nothing left to cancel.
+                    if (failure) {
+                        this.deps.logger.info(`The ${action} of session '${id}' had been applied (status ${found.status})`);
+                    }
+                    this.deps.memory.closed();
+                    return { done: found.status };
+                }
+                if (found.status !== 'IN_PROGRESS') {
+                    throw new SessionError(`Could not ${action} session '${id}': it is ${found.status}${failure ? ` (${failure.message})` : ''}`);
+                }
+                if (!failure) {
+                    throw new SessionError(`Drata answered the ${action} of session '${id}' with success, but the session is still IN_PROGRESS: the ${action} was not applied`);
+                }
+                const giveUp = new SessionError(`Could not ${action} session '${id}' (still IN_PROGRESS): ${failure.message}`);
+                if (failure.status === 422)
+                    throw giveUp;
+                return { retry: `Session '${id}' is still IN_PROGRESS after the ${action} failed`, giveUp };
+            },
+        });
     }
 }
 /**
@@ -75710,10 +76063,11 @@ const RECHECK_DELAYS_MS = [2_000, 4_000];
  * never uploads or completes, and only warns: a failed cleanup must not fail the job.
  */
 async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now: Date.now }) {
-    const apiKey = (0,inputs/* envInputReader */.tT)(env)(inputs/* INPUT */.bO.apiKey);
-    if (apiKey)
-        deps.io.setSecret(apiKey);
-    const io = cleanIO(deps.io, (text) => (0,redact/* redact */.E)(text, [apiKey]));
+    const read = (0,inputs/* envInputReader */.tT)(env);
+    const apiKey = read(inputs/* INPUT */.bO.apiKey);
+    const secrets = [apiKey, read(inputs/* INPUT */.bO.githubToken), ...(0,redact/* proxyPasswords */.PK)(env)].filter(Boolean);
+    (0,redact/* registerSecrets */.dg)(secrets, (s) => deps.io.setSecret(s));
+    const io = cleanIO(deps.io, (text) => (0,redact/* redact */.E$)(text, secrets));
     const saved = openSession(io);
     if (!saved) {
         io.info('No Drata session was left open by the main step');
@@ -75726,6 +76080,8 @@ async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now
         region: saved.region,
         maxRetries: 3,
         timeoutMs: 30_000,
+        retryWaitMs: CLEANUP_RETRY_WAIT_MS,
+        secrets,
         logger: io,
         ref: saved,
     });
@@ -75773,160 +76129,119 @@ async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ redact)
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   PK: () => (/* binding */ proxyPasswords),
+/* harmony export */   dg: () => (/* binding */ registerSecrets)
 /* harmony export */ });
+/* unused harmony export secretForms */
 /**
- * Replaces every occurrence of the given secrets with ***. The runner masks what
- * `core.setSecret` registered, but outputs, the summary file and local runs are not masked, so
- * anything built from error text passes through here too.
+ * Secrets (the API key, the GitHub token) in every form a server's answer may echo them in.
+ * The runner masks what `core.setSecret` registered, but only line by line and only the forms
+ * it knows; outputs, the summary file and local runs are not masked at all. So every form is
+ * registered, and everything built from a server's answer passes through `redact` too.
  */
-function redact(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        if (secret.length >= 4)
-            out = out.split(secret).join('***');
+/** Encoded forms shorter than this are not redacted: they would hide unrelated text. */
+const MIN_FORM = 8;
+/** A raw secret shorter than this is not redacted (an empty or toy value). */
+const MIN_SECRET = 4;
+/** The forms of one secret: raw, URL-encoded, JSON-escaped, hex, base64 and base64url. */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET)
+        return [];
+    const bytes = Buffer.from(secret, 'utf8');
+    const url = encodeURIComponent(secret);
+    const json = JSON.stringify(secret).slice(1, -1);
+    const forms = [
+        url,
+        url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+        url.replace(/%20/g, '+'),
+        json,
+        json.replace(/\//g, '\\/'),
+        bytes.toString('hex'),
+        bytes.toString('hex').toUpperCase(),
+        ...base64Forms(bytes),
+    ];
+    return unique([secret, ...forms.filter((f) => f.length >= MIN_FORM)]);
+}
+/**
+ * base64 and base64url of the secret alone (padded and not) and of the secret inside a longer
+ * value (`Bearer <key>`, `user:<token>`): there the characters that also depend on the bytes
+ * around it are left out, for each of the three alignments the secret can start at.
+ */
+function base64Forms(bytes) {
+    const out = [];
+    for (const encoding of ['base64', 'base64url']) {
+        const whole = bytes.toString(encoding);
+        out.push(whole, whole.replace(/=+$/, ''));
+        for (let shift = 0; shift < 3; shift++) {
+            const text = Buffer.concat([Buffer.alloc(shift), bytes])
+                .toString(encoding)
+                .replace(/=+$/, '');
+            // Characters of the first group mixing prefix bits, and the last one if it mixes in
+            // bits of whatever follows.
+            const skip = [0, 2, 3][shift] ?? 0;
+            const tail = (shift + bytes.length) % 3 === 0 ? 0 : 1;
+            out.push(text.slice(skip, text.length - tail));
+        }
     }
     return out;
 }
-
-
-/***/ }),
-
-/***/ 6313:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E2: () => (/* binding */ REVIEW_FILE_TYPES)
-/* harmony export */ });
-/* unused harmony exports REVIEW_TYPES, REVIEW_STATUSES, DOCUMENT_TYPES, REVIEW_FILE_EXTENSIONS, readVendorReviewSettings */
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_1__);
-/* harmony import */ var _input_names_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4098);
-
-
-
-const REVIEW_TYPES = (/* unused pure expression or super */ null && (['SECURITY', 'SOC_REPORT', 'UPLOAD_REPORT']));
-const REVIEW_STATUSES = (/* unused pure expression or super */ null && ([
-    'NOT_YET_STARTED',
-    'IN_PROGRESS',
-    'COMPLETED',
-    'NOT_REQUIRED',
-]));
-/** documentType of the with-file endpoint. */
-const DOCUMENT_TYPES = (/* unused pure expression or super */ null && ([
-    'COMPLIANCE_REPORT',
-    'COMPLIANCE_REPORT_REVIEW',
-    'BRIDGE_LETTER',
-    'UPLOADED_COMPLIANCE_REPORT_REVIEW',
-    'QUESTIONNAIRE_ATTACHMENT',
-    'SOC_DOCUMENT',
-    'QUESTIONNAIRE_REPORT',
-    'TRUST_CENTER_PAGE',
-]));
-/** The file extensions the with-file endpoint accepts, with the media type each is sent as. */
-// In the order the spec lists the accepted extensions.
-const REVIEW_FILE_TYPES = {
-    '.pdf': 'application/pdf',
-    '.docx': 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    '.odt': 'application/vnd.oasis.opendocument.text',
-    '.doc': 'application/msword',
-    '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    '.ods': 'application/vnd.oasis.opendocument.spreadsheet',
-    '.pptx': 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
-    '.odp': 'application/vnd.oasis.opendocument.presentation',
-    '.gif': 'image/gif',
-    '.jpg': 'image/jpeg',
-    '.jpeg': 'image/jpeg',
-    '.png': 'image/png',
-    '.csv': 'text/csv',
-};
-/** File extensions the with-file endpoint accepts. */
-const REVIEW_FILE_EXTENSIONS = Object.keys(REVIEW_FILE_TYPES);
-const DAY_MS = 86_400_000;
-/** Reads the vendor review inputs; undefined when `vendor-id` is empty. */
-function readVendorReviewSettings(p, run, workspace, now) {
-    const vendorId = p.positiveInt(INPUT.vendorId);
-    if (vendorId === undefined)
-        return undefined;
-    const ctx = run();
-    const title = p.read(INPUT.vendorReviewTitle);
-    if (title.length > 191) {
-        p.problems.push(`'${INPUT.vendorReviewTitle}' must be at most 191 characters (got ${title.length})`);
-    }
-    const note = p.read(INPUT.vendorReviewNote);
-    if (note.length > 1000) {
-        p.problems.push(`'${INPUT.vendorReviewNote}' must be at most 1000 characters (got ${note.length})`);
-    }
-    const upper = (s) => s.toUpperCase();
-    const documentType = p.read(INPUT.vendorReviewDocumentType)
-        ? p.oneOf(INPUT.vendorReviewDocumentType, DOCUMENT_TYPES, 'SOC_DOCUMENT', upper)
-        : undefined;
-    return {
-        vendorId,
-        type: p.oneOf(INPUT.vendorReviewType, REVIEW_TYPES, 'SECURITY', upper),
-        status: p.oneOf(INPUT.vendorReviewStatus, REVIEW_STATUSES, 'NOT_YET_STARTED', upper),
-        title: title || defaultTitle(ctx),
-        deadline: readDeadline(p, now),
-        requesterId: p.positiveInt(INPUT.vendorReviewRequesterId),
-        note,
-        file: readFile(p, workspace),
-        documentType,
-    };
+/** Registers every form of every secret with the runner's log masking. */
+function registerSecrets(secrets, setSecret) {
+    for (const secret of secrets)
+        for (const form of secretForms(secret))
+            setSecret(form);
 }
-/** `+Nd` (days from now), an ISO date or an ISO date-time. */
-function readDeadline(p, now) {
-    const raw = p.read(INPUT.vendorReviewDeadline) || '+30d';
-    const relative = /^\+(\d{1,4})d$/.exec(raw);
-    if (relative)
-        return new Date(now.getTime() + Number(relative[1]) * DAY_MS).toISOString();
-    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw);
-    const time = Date.parse(raw);
-    // Date.parse rolls 2026-02-30 over to March; a real date reads back the same day.
-    const real = !Number.isNaN(time) && (raw.length > 10 || new Date(time).toISOString().startsWith(raw));
-    if (iso && real)
-        return new Date(time).toISOString();
-    p.problems.push(`'${INPUT.vendorReviewDeadline}' must be +Nd (days from now), an ISO date (2026-12-31) or an ISO date-time (got '${raw}')`);
-    return now.toISOString();
-}
-function readFile(p, workspace) {
-    const raw = p.read(INPUT.vendorReviewFile);
-    if (!raw)
-        return '';
-    const absolute = path.resolve(workspace, raw);
-    if (path.isAbsolute(raw) || !inside(workspace, absolute)) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' must be a path inside GITHUB_WORKSPACE (got '${raw}')`);
-    }
-    else if (!REVIEW_FILE_EXTENSIONS.includes(path.extname(raw).toLowerCase())) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' must be one of ${REVIEW_FILE_EXTENSIONS.join(' ')} (Drata accepts only these; got '${raw}')`);
-    }
-    else if (!existsSync(absolute)) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' names a file that does not exist: ${raw}`);
-    }
-    else if (!inside(realpathSync(workspace), realpathSync(absolute))) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' links outside GITHUB_WORKSPACE: ${raw}`);
-    }
-    return absolute;
-}
-/** Whether `target` lies inside `root` (a file named '..x' inside it counts). */
-function inside(root, target) {
-    const relative = path.relative(root, target);
-    return (relative !== '' &&
-        relative !== '..' &&
-        !relative.startsWith(`..${path.sep}`) &&
-        !path.isAbsolute(relative));
-}
+const cache = new Map();
 /**
- * `Security review requested by <workflow> run <run id>`, shortening the workflow name rather
- * than the run id when it is too long: the run id is what lets a re-run find its review.
+ * Replaces every form of every secret with ***, also when a line break (real or JSON-escaped)
+ * splits it, as in base64 wrapped at 64 or 76 characters.
  */
-function defaultTitle(ctx) {
-    const tail = ` run ${ctx.runId}`;
-    const head = 'Security review requested by ';
-    const room = 191 - head.length - tail.length;
-    const workflow = ctx.workflow.length > room ? `${ctx.workflow.slice(0, room - 1)}…` : ctx.workflow;
-    return `${head}${workflow}${tail}`;
+function redact(text, secrets) {
+    const key = JSON.stringify(secrets);
+    let pattern = cache.get(key);
+    if (pattern === undefined) {
+        pattern = buildPattern(secrets);
+        cache.set(key, pattern);
+    }
+    return pattern ? text.replace(pattern, '***') : text;
+}
+/** A function that redacts the given secrets. */
+function redactor(secrets) {
+    return (text) => redact(text, secrets);
+}
+const BREAK = String.raw `(?:\r?\n|\\r\\n|\\n)?`;
+function buildPattern(secrets) {
+    const forms = unique(secrets.flatMap(secretForms));
+    if (forms.length === 0)
+        return null;
+    // Longest first, so a form is not half-replaced by a shorter one it contains.
+    forms.sort((a, b) => b.length - a.length);
+    const alternatives = forms.map((form) => [...form].map(escapeRegExp).join(BREAK));
+    return new RegExp(alternatives.join('|'), 'g');
+}
+function escapeRegExp(char) {
+    return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+/** Passwords in the proxy URLs (http://user:password@proxy:3128), which undici may echo. */
+function proxyPasswords(env) {
+    const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+    const out = [];
+    for (const name of names) {
+        try {
+            const password = new URL(env[name] ?? '').password;
+            if (password)
+                out.push(decodeURIComponent(password));
+        }
+        catch {
+            // Not a URL: undici will say so; there is no password to hide.
+        }
+    }
+    return unique(out);
 }
 
 
@@ -76027,13 +76342,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:dns");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events");
-
-/***/ }),
-
-/***/ 3024:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 
 /***/ }),
 
