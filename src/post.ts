@@ -1,6 +1,6 @@
 import { type ActionIO, cleanIO, coreIO } from './action-io.js'
 import { buildApi, CLEANUP_RETRY_WAIT_MS } from './drata/factory.js'
-import { RecordsApi } from './drata/records.js'
+import { RecordsApi } from './drata/custom-data.js'
 import { envInputReader, INPUT } from './inputs.js'
 import { proxyPasswords, redact, registerSecrets } from './report/redact.js'
 import { realSleep, type Sleep } from './runtime.js'

@@ -1,4 +1,4 @@
-import type { ResourceRef } from './drata/records.js'
+import type { ResourceRef } from './drata/custom-data.js'
 import type { SessionMemory } from './push/session-lifecycle.js'
 
 /** Names of the values main saves for the post step (GITHUB_STATE). Never secrets. */

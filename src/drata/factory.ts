@@ -2,7 +2,7 @@ import { AssetsApi } from './assets.js'
 import { type ClientOptions, DrataClient } from './client.js'
 import { EventsApi } from './events.js'
 import { Pacer } from './pacer.js'
-import { RecordsApi, type ResourceRef } from './records.js'
+import { RecordsApi, type ResourceRef } from './custom-data.js'
 import { DEFAULT_RETRY_WAIT_MS } from './retry.js'
 import { VendorsApi } from './vendors.js'
 

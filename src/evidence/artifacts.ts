@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
 import { type Collector, repoSlug, stamp } from './collector.js'
-import { matchWorkspaceFiles } from './workspace-files.js'
+import { matchWorkspaceFiles } from './workspace-glob.js'
 
 /** One record per built file matched by the `artifacts` globs: path, size and SHA-256. */
 export const collectArtifacts: Collector = async (input) => {

@@ -1,5 +1,5 @@
-import type { RecordsApi } from '../drata/records.js'
-import type { EvidenceRecord } from '../evidence/records.js'
+import type { RecordsApi } from '../drata/custom-data.js'
+import type { EvidenceRecord } from '../evidence/assemble.js'
 import { lifecycleDeps, type PushDeps, type PushOptions } from './options.js'
 import { emptyOutcome, type PushOutcome } from './outcome.js'
 import type { Orphan } from './orphans.js'

@@ -1,4 +1,4 @@
-import type { EvidenceRecord } from '../evidence/records.js'
+import type { EvidenceRecord } from '../evidence/assemble.js'
 
 /** Most bytes of records in one request: far below the 5 MB no request should approach. */
 export const MAX_REQUEST_BYTES = 2 * 1024 * 1024

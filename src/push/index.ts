@@ -1,4 +1,4 @@
-import type { EvidenceRecord } from '../evidence/records.js'
+import type { EvidenceRecord } from '../evidence/assemble.js'
 import { pushAppend } from './append.js'
 import type { PushDeps, PushOptions } from './options.js'
 import type { PushOutcome } from './outcome.js'

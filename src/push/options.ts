@@ -1,4 +1,4 @@
-import type { RecordsApi } from '../drata/records.js'
+import type { RecordsApi } from '../drata/custom-data.js'
 import type { Clock, Logger, Sleep } from '../runtime.js'
 import type { RunLookup } from './orphans.js'
 import type { SessionDeps, SessionMemory } from './session-lifecycle.js'

@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../drata/records.js'
+import type { SessionInfo } from '../drata/custom-data.js'
 import type { Clock } from '../runtime.js'
 
 /** A stranded session this run cancelled (or, in a dry run, would cancel), and why. */

@@ -1,4 +1,4 @@
-import type { DrataRecord } from '../drata/records.js'
+import type { DrataRecord } from '../drata/custom-data.js'
 
 /**
  * The pure decisions of a push, shared by the real run and the dry run: what a snapshot

@@ -1,5 +1,5 @@
-import { type ItemResult, itemErrorMessage } from '../drata/records.js'
-import { idText } from '../evidence/records.js'
+import { type ItemResult, itemErrorMessage } from '../drata/custom-data.js'
+import { idText } from '../evidence/assemble.js'
 
 /** A record Drata did not accept. */
 export interface Failure {

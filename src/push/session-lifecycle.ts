@@ -1,6 +1,6 @@
 import { confirmedWrite } from '../drata/confirmed-write.js'
 import type { ApiError } from '../drata/errors.js'
-import type { RecordsApi, SessionInfo, SessionStatus } from '../drata/records.js'
+import type { RecordsApi, SessionInfo, SessionStatus } from '../drata/custom-data.js'
 import { backoffDelay } from '../drata/retry.js'
 import type { Clock, Logger, Sleep } from '../runtime.js'
 import { type Orphan, orphanReason, type RunLookup } from './orphans.js'

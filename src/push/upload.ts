@@ -1,5 +1,5 @@
 import type { Logger } from '../runtime.js'
-import type { ItemResult } from '../drata/records.js'
+import type { ItemResult } from '../drata/custom-data.js'
 import { toBatches } from './batches.js'
 import { checkItems, type Failure } from './results.js'
 

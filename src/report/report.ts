@@ -1,5 +1,5 @@
 import type { CollectorRun } from '../evidence/index.js'
-import type { EvidenceRecord } from '../evidence/records.js'
+import type { EvidenceRecord } from '../evidence/assemble.js'
 import type { FollowUp } from '../follow-up.js'
 import type { PushOutcome } from '../push/outcome.js'
 

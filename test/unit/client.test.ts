@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { type ClientOptions, DrataClient, type RequestSpec } from '../../src/drata/client.js'
 import { ApiError, type Operation, PERMISSIONS } from '../../src/drata/errors.js'
 import { Pacer, type Sleep } from '../../src/drata/pacer.js'
-import { RecordsApi } from '../../src/drata/records.js'
+import { RecordsApi } from '../../src/drata/custom-data.js'
 import { backoffDelay } from '../../src/drata/retry.js'
 
 const ORIGIN = 'https://drata.test'

@@ -7,7 +7,7 @@ import {
   MAX_TOTAL_FILE_BYTES,
   MAX_YAML_FILE_BYTES,
 } from '../../src/evidence/limits.js'
-import { MAX_RECORD_BYTES } from '../../src/evidence/records.js'
+import { MAX_RECORD_BYTES } from '../../src/evidence/assemble.js'
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { DrataRecord } from '../../src/drata/records.js'
+import type { DrataRecord } from '../../src/drata/custom-data.js'
 import {
   collectedAt,
   expiredOnPage,

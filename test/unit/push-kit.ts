@@ -2,7 +2,7 @@
 // tests of the push modes over real HTTP with no real waits.
 import { vi } from 'vitest'
 import { buildApi } from '../../src/drata/factory.js'
-import type { EvidenceRecord } from '../../src/evidence/records.js'
+import type { EvidenceRecord } from '../../src/evidence/assemble.js'
 import type { PushDeps, PushOptions } from '../../src/push/options.js'
 import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { ItemResult } from '../../src/drata/records.js'
+import type { ItemResult } from '../../src/drata/custom-data.js'
 import { checkItems } from '../../src/push/results.js'
 
 const ok = (id: string, statusCode = 201): ItemResult => ({ id: 'uuid', statusCode, data: { id } })

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest'
 import { ApiError } from '../../src/drata/errors.js'
-import type { RecordsApi, SessionInfo, SessionStatus } from '../../src/drata/records.js'
+import type { RecordsApi, SessionInfo, SessionStatus } from '../../src/drata/custom-data.js'
 import {
   type SessionDeps,
   SessionError,

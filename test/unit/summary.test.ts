@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EvidenceRecord } from '../../src/evidence/records.js'
+import type { EvidenceRecord } from '../../src/evidence/assemble.js'
 import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
 import { redact } from '../../src/report/redact.js'
 import type { RunReport } from '../../src/report/report.js'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { Logger } from '../../src/drata/client.js'
-import type { ItemResult } from '../../src/drata/records.js'
+import type { ItemResult } from '../../src/drata/custom-data.js'
 import { type Sendable, type UploadResult, uploadBatches } from '../../src/push/upload.js'
 
 function sendables(n: number): Sendable[] {

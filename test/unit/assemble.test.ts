@@ -4,7 +4,7 @@ import {
   MAX_RECORD_BYTES,
   RecordError,
   type SourcedRecords,
-} from '../../src/evidence/records.js'
+} from '../../src/evidence/assemble.js'
 import { MAX_ID_LENGTH } from '../../src/evidence/limits.js'
 
 function problemsOf(sources: SourcedRecords[]): string[] {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readRecordFiles } from '../../src/evidence/files.js'
+import { readRecordFiles } from '../../src/evidence/record-files.js'
 import { FILE_LIMITS, type FileLimits } from '../../src/evidence/limits.js'
 
 let workspace: string

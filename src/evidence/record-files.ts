@@ -3,7 +3,7 @@ import path from 'node:path'
 import { FILE_LIMITS, type FileLimits, sizeText } from './limits.js'
 import { type JsonRecord, parseRecords, type RecordFormat } from './parse.js'
 import { decodeUtf8 } from './utf8.js'
-import { matchWorkspaceFiles } from './workspace-files.js'
+import { matchWorkspaceFiles } from './workspace-glob.js'
 
 /** Records read from one file. */
 export interface FileRecords {
