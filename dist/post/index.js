@@ -74948,7 +74948,7 @@ function lastResort(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _last_resort_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(241);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6767);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2822);
 // Entry of the post step (runs.post): cancels a session main left open, never pushes.
 
 
@@ -74959,7 +74959,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6767:
+/***/ 2822:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75605,7 +75605,7 @@ class EventsApi {
     }
 }
 
-;// CONCATENATED MODULE: ./src/drata/records.ts
+;// CONCATENATED MODULE: ./src/drata/custom-data.ts
 
 
 /** Custom Data Records and Sessions endpoints for one resource. */
