@@ -84,11 +84,8 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
   const retryWaitMs = p.intInRange(INPUT.retryWait, 300, 0, 3600) * 1000
   const staleSessionMs = p.intInRange(INPUT.staleSessionAfter, 6, 1, 720) * 3_600_000
   const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd())
-  let context: RunContext | undefined
-  const run = () => {
-    context ??= readRunContext(env)
-    return context
-  }
+  const context = readRun(p, env)
+  const run = () => context
   const asset = readAssetSettings(p, run)
   const vendorReview = readVendorReviewSettings(p, run, workspace, new Date())
   const auditEvents = p.bool(INPUT.auditEvents, false)
@@ -122,6 +119,7 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     retryWaitMs,
     staleSessionMs,
     workspace,
+    run: context,
     asset,
     vendorReview,
     auditEvents,
@@ -153,6 +151,16 @@ function readBaseUrl(p: Parser, regionUrl: string): string {
     return regionUrl
   }
   return url.toString().replace(/\/+$/, '')
+}
+
+/** The run context (environment and event payload), read once here for everything after. */
+function readRun(p: Parser, env: NodeJS.ProcessEnv): RunContext {
+  try {
+    return readRunContext(env)
+  } catch (error) {
+    p.problems.push((error as Error).message)
+    return readRunContext({ ...env, GITHUB_EVENT_PATH: '' })
+  }
 }
 
 function readMode(p: Parser): Mode {

@@ -87,7 +87,7 @@ export async function execute(
   const logger: Logger = io
   const started = deps.now()
   const { records, collectors } = await io.group('Collect evidence', () =>
-    gatherEvidence(settings, env, new Date(started), logger),
+    gatherEvidence(settings, new Date(started), logger),
   )
   io.info(`${records.length} records gathered`)
   const { connectionId, resourceId } = settings
@@ -119,7 +119,7 @@ export async function execute(
         region: settings.region,
         started,
       }),
-      runs: finishedRunLookup(settings, env, logger),
+      runs: finishedRunLookup(settings, logger),
       started,
     }
     const outcome =

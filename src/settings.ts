@@ -1,4 +1,5 @@
 import type { AssetSettings } from './asset/settings.js'
+import type { RunContext } from './evidence/context.js'
 import type { VendorReviewSettings } from './vendor/settings.js'
 
 /** The typed settings the whole action runs on; built once by `inputs.ts`. */
@@ -81,6 +82,8 @@ export interface Settings {
   staleSessionMs: number
   /** Absolute path of GITHUB_WORKSPACE; files are read only inside it. */
   workspace: string
+  /** What the runner says about this run (GITHUB_* and the event payload), read once. */
+  run: RunContext
   /** The Drata asset kept in step with this deployment, if `asset` is not `none`. */
   asset: AssetSettings | undefined
   /** The vendor security review to open, if `vendor-id` is set. */

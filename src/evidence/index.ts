@@ -4,7 +4,6 @@ import type { CollectorName, Settings } from '../settings.js'
 import { collectArtifacts } from './artifacts.js'
 import type { Collector } from './collector.js'
 import { collectCommit } from './commit.js'
-import { readRunContext } from './context.js'
 import { collectDeployment } from './deployment.js'
 import { readRecordFiles } from './record-files.js'
 import { collectPullRequests } from './pull-request.js'
@@ -78,7 +77,6 @@ export function chooseCollectors(
 /** Gathers all records (inline, files, collectors) and checks their ids; sends nothing to Drata. */
 export async function gatherEvidence(
   settings: Settings,
-  env: NodeJS.ProcessEnv,
   now: Date,
   logger: Logger,
 ): Promise<Evidence> {
@@ -93,7 +91,7 @@ export async function gatherEvidence(
     sources.push({ source: file, records, idField: settings.idField, lines })
   }
   const collectors: CollectorRun[] = []
-  const run = readRunContext(env)
+  const { run } = settings
   const chosen = chooseCollectors(settings, run.eventName)
   if (chosen.length > 0) {
     const github = settings.githubToken

@@ -9,11 +9,10 @@ import { githubClient, githubStatus } from './client.js'
  * (a run of another repository, a missing permission), so such a session is left alone.
  */
 export function finishedRunLookup(
-  settings: Pick<Settings, 'githubToken' | 'githubApiUrl'>,
-  env: NodeJS.ProcessEnv,
+  settings: Pick<Settings, 'githubToken' | 'githubApiUrl' | 'run'>,
   logger: Logger,
 ): RunLookup | undefined {
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/')
+  const { owner, repo } = settings.run
   if (!settings.githubToken || !owner || !repo) return undefined
   let github: ReturnType<typeof githubClient> | undefined
   return async (runId) => {

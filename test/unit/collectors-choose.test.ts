@@ -108,7 +108,7 @@ describe('gatherEvidence', () => {
     const environment = runEnv(fake(), 'push', { GITHUB_WORKSPACE: process.cwd(), ...env })
     const settings = settingsFrom({ 'github-token': 'ghs_test', ...inputs }, environment)
     const { logger, logs } = memoryLogger()
-    return { promise: gatherEvidence(settings, environment, NOW, logger), logs }
+    return { promise: gatherEvidence(settings, NOW, logger), logs }
   }
 
   it('runs the chosen collectors and gathers their records with their sources', async () => {

@@ -58,10 +58,14 @@ function problems(inputs: Record<string, string>, env: NodeJS.ProcessEnv = runEn
 const UPSERT = { asset: 'upsert', 'asset-owner-id': '5' }
 
 describe('asset settings', () => {
-  it('has no asset by default, and reads no event payload for it', () => {
-    const s = read({}, runEnv('deployment', { GITHUB_EVENT_PATH: path.join(ROOT, 'missing.json') }))
-    expect(s.asset).toBeUndefined()
+  it('has no asset by default', () => {
+    expect(read({}).asset).toBeUndefined()
     expect(read({ asset: 'none' }).asset).toBeUndefined()
+  })
+
+  it('reads the event payload once, and names GITHUB_EVENT_PATH when it cannot', () => {
+    const env = runEnv('deployment', { GITHUB_EVENT_PATH: path.join(ROOT, 'missing.json') })
+    expect(() => read({}, env)).toThrow(/Cannot read the event payload GITHUB_EVENT_PATH=/)
   })
 
   it('takes every default from a deployment run', () => {

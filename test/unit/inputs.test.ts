@@ -95,6 +95,7 @@ describe('readSettings defaults', () => {
       retryWaitMs: 300_000,
       staleSessionMs: 6 * 3_600_000,
       workspace: path.resolve('/tmp/ws'),
+      run: expect.objectContaining({ runId: '4242', runAttempt: '3' }),
       asset: undefined,
       vendorReview: undefined,
       auditEvents: false,
