@@ -25,21 +25,23 @@ function env(inputs: Record<string, string>): NodeJS.ProcessEnv {
 
 const noWait = { sleep: async () => {}, now: Date.now }
 
+/** The environment of a main step that pushes one inline record to the sandbox. */
+const pushEnv = (extra: Record<string, string> = {}) =>
+  env({
+    'api-key': KEY,
+    'api-url': sandbox.url,
+    'connection-id': '1',
+    'resource-id': '1',
+    collect: 'none',
+    records: '{"id":"a"}',
+    ...extra,
+  })
+
 describe('main', () => {
   it('pushes, writes every output once and fails nothing on success', async () => {
     sandbox = await startSandbox({ keys: { [KEY]: {} } })
     const rec = recordingIO()
-    await runMain(
-      env({
-        'api-key': KEY,
-        'api-url': sandbox.url,
-        'connection-id': '1',
-        'resource-id': '1',
-        collect: 'none',
-        records: '{"id":"a"}',
-      }),
-      { io: rec.io, ...noWait },
-    )
+    await runMain(pushEnv(), { io: rec.io, ...noWait })
     expect(rec.failed).toEqual([])
     expect(rec.outputs['records-pushed']).toBe('1')
     expect(rec.summary).toHaveLength(1)
@@ -50,18 +52,7 @@ describe('main', () => {
     sandbox = await startSandbox({ keys: { [KEY]: {} } })
     sandbox.addFault({ kind: 'status', status: 500, message: `key ${KEY} is broken`, times: 20 })
     const rec = recordingIO()
-    await runMain(
-      env({
-        'api-key': KEY,
-        'api-url': sandbox.url,
-        'connection-id': '1',
-        'resource-id': '1',
-        collect: 'none',
-        records: '{"id":"a"}',
-        'max-retries': '1',
-      }),
-      { io: rec.io, ...noWait },
-    )
+    await runMain(pushEnv({ 'max-retries': '1' }), { io: rec.io, ...noWait })
     expect(rec.failed).toHaveLength(1)
     expect(rec.failed[0]).toContain('key *** is broken')
     const said = rec.calls.join('\n')
