@@ -74781,11 +74781,8 @@ function readSettings(read, env) {
     const retryWaitMs = p.intInRange(INPUT.retryWait, 300, 0, 3600) * 1000;
     const staleSessionMs = p.intInRange(INPUT.staleSessionAfter, 6, 1, 720) * 3_600_000;
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
-    let context;
-    const run = () => {
-        context ??= readRunContext(env);
-        return context;
-    };
+    const context = readRun(p, env);
+    const run = () => context;
     const asset = readAssetSettings(p, run);
     const vendorReview = readVendorReviewSettings(p, run, workspace, new Date());
     const auditEvents = p.bool(INPUT.auditEvents, false);
@@ -74819,6 +74816,7 @@ function readSettings(read, env) {
         retryWaitMs,
         staleSessionMs,
         workspace,
+        run: context,
         asset,
         vendorReview,
         auditEvents,
@@ -74847,6 +74845,16 @@ function readBaseUrl(p, regionUrl) {
         return regionUrl;
     }
     return url.toString().replace(/\/+$/, '');
+}
+/** The run context (environment and event payload), read once here for everything after. */
+function readRun(p, env) {
+    try {
+        return readRunContext(env);
+    }
+    catch (error) {
+        p.problems.push(error.message);
+        return readRunContext({ ...env, GITHUB_EVENT_PATH: '' });
+    }
 }
 function readMode(p) {
     if (p.read(INPUT.mode).toLowerCase() === 'upsert') {
@@ -75904,7 +75912,9 @@ class SessionLifecycle {
         const id = this.sessionId;
         return confirmedWrite({
             send: () => this.api.sessionAction(id, action),
-            isAmbiguous: (error) => isAmbiguous(error) || error.status === 404,
+            // A refused cancel is read back too: a session that was never created (a key that
+            // cannot write) is NOT_FOUND, not an error to warn about.
+            isAmbiguous: (error) => action === 'cancel' || isAmbiguous(error) || error.status === 404,
             maxRetries: this.deps.maxRetries,
             delayMs: (attempt) => backoffDelay(attempt, this.deps.random),
             sleep: this.deps.sleep,
@@ -75935,7 +75945,7 @@ class SessionLifecycle {
                     throw new SessionError(`Drata answered the ${action} of session '${id}' with success, but the session is still IN_PROGRESS: the ${action} was not applied`);
                 }
                 const giveUp = new SessionError(`Could not ${action} session '${id}' (still IN_PROGRESS): ${failure.message}`);
-                if (failure.status === 422)
+                if (failure.status === 422 || (!failure.retryable && failure.status !== 404))
                     throw giveUp;
                 return { retry: `Session '${id}' is still IN_PROGRESS after the ${action} failed`, giveUp };
             },

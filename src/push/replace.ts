@@ -191,8 +191,12 @@ async function cancel(
       note: ` Session '${id}' had already been completed (${status}) before it could be cancelled.`,
     }
   } catch (error) {
+    // Say what is true: a cancel refused for a session that was never created (a key that
+    // cannot write) leaves nothing open.
+    const found = await api.recentSession(id, deps.started - 10 * 60_000).catch(() => null)
+    if (found === undefined) return { status: 'none', note: '' }
     return {
-      status: 'IN_PROGRESS',
+      status: found?.status ?? 'IN_PROGRESS',
       note: ` Cancelling session '${id}' also failed (${(error as Error).message}); the post step will try again. Until then it stays IN_PROGRESS and the active data is unchanged.`,
     }
   }

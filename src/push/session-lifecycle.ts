@@ -111,7 +111,9 @@ export class SessionLifecycle {
     const id = this.sessionId
     return confirmedWrite<unknown, SessionStatus | 'NOT_FOUND'>({
       send: () => this.api.sessionAction(id, action),
-      isAmbiguous: (error) => isAmbiguous(error) || error.status === 404,
+      // A refused cancel is read back too: a session that was never created (a key that
+      // cannot write) is NOT_FOUND, not an error to warn about.
+      isAmbiguous: (error) => action === 'cancel' || isAmbiguous(error) || error.status === 404,
       maxRetries: this.deps.maxRetries,
       delayMs: (attempt) => backoffDelay(attempt, this.deps.random),
       sleep: this.deps.sleep,
@@ -153,7 +155,7 @@ export class SessionLifecycle {
         const giveUp = new SessionError(
           `Could not ${action} session '${id}' (still IN_PROGRESS): ${failure.message}`,
         )
-        if (failure.status === 422) throw giveUp
+        if (failure.status === 422 || (!failure.retryable && failure.status !== 404)) throw giveUp
         return { retry: `Session '${id}' is still IN_PROGRESS after the ${action} failed`, giveUp }
       },
     })

@@ -122,6 +122,30 @@ describe('stranded sessions', () => {
   })
 })
 
+describe('what the run says about its session is true', () => {
+  it('a read-only key: session-status none, and the post step claims nothing it did not do', async () => {
+    await sandbox.close()
+    sandbox = await startSandbox({
+      keys: { 'read-only': { permissions: ['custom-connections-get'] } },
+    })
+    sandbox.seed(1, 1, [{ id: 'kept' }])
+    const inputs = {
+      ...sandboxInputs(sandbox.url, { mode: 'replace', records: '{"id":"a"}' }),
+      'api-key': 'read-only',
+    }
+    const main = await runAction({ inputs })
+    expect(main.code).toBe(1)
+    expect(main.stdout).toContain('Custom Connections Data: Create Custom Connection Data')
+    expect(main.outputs['session-status']).toBe('none')
+    expect(sessions().filter((s) => s.status !== 'ACTIVE')).toEqual([])
+    const post = await runPost(main, { inputs })
+    expect(post.code).toBe(0)
+    expect(post.stdout).not.toContain('::warning::')
+    expect(post.stdout).toContain('was never created in Drata; nothing to cancel')
+    expect(ids()).toEqual(['kept'])
+  })
+})
+
 describe('a job killed as it starts', () => {
   it('never pushes from its post step: the post step only ever cancels', async () => {
     for (const delay of [0, 100, 250, 500]) {
@@ -156,11 +180,13 @@ describe('a job killed as it starts', () => {
           (r.body as { action?: string }).action === 'cancel'
         expect(r.method === 'GET' || isCancel, `${r.method} ${r.path} from post`).toBe(true)
       }
-      if (main.signal === 'SIGKILL') {
-        // Killed before it completed: whatever it staged is cancelled, the data is unchanged.
+      // Killed before its complete, what it staged is cancelled and the data is unchanged;
+      // killed after it, the snapshot is whole. Never a mix, and nothing left open.
+      const after = ids()
+      const whole = after.length === 3 && after.every((id) => id.startsWith('new-'))
+      if (!whole)
         expect(JSON.stringify(sandbox.activeRecords(1, 1)), `kill at ${delay} ms`).toBe(before)
-        expect(sessions().filter((s) => s.status === 'IN_PROGRESS')).toEqual([])
-      }
+      expect(sessions().filter((s) => s.status === 'IN_PROGRESS')).toEqual([])
     }
   })
 })
