@@ -10,6 +10,22 @@ import type { ResourceConfig, UserCompactDto } from './types.ts'
 
 const EXPAND = ['createdByUser', 'customResources'] as const
 
+/**
+ * Named connections for demos (`node test/sandbox/cli.ts`, `npm run drata -- connections`,
+ * `npm run local-action`): connection 1 'GitHub evidence' with resources 1 'Builds' and
+ * 2 'Releases', connection 2 'Nightly posture' with resource 3 'Repository'.
+ */
+export const DEMO_RESOURCES: ResourceConfig[] = [
+  { connectionId: 1, resourceId: 1, connectionAlias: 'GitHub evidence', resourceName: 'Builds' },
+  { connectionId: 1, resourceId: 2, resourceName: 'Releases' },
+  {
+    connectionId: 2,
+    resourceId: 3,
+    connectionAlias: 'Nightly posture',
+    resourceName: 'Repository',
+  },
+]
+
 /** CustomConnectionResourceResponsePublicV2Dto. */
 export interface CustomResourceDto {
   id: number
