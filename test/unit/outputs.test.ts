@@ -72,7 +72,12 @@ describe('resultObject', () => {
   })
 
   it('holds the target: the ids (resolved from names) and the names Drata gave them', () => {
-    const target = { connectionId: 3, resourceId: 31, connectionName: 'GitHub', resourceName: 'Builds' }
+    const target = {
+      connectionId: 3,
+      resourceId: 31,
+      connectionName: 'GitHub',
+      resourceName: 'Builds',
+    }
     expect(resultObject({ ...report({}), target })).toMatchObject(target)
   })
 

@@ -61,7 +61,10 @@ describe('GET /custom-connections', () => {
     })
     expect(expanded.body.data[2].createdByUser).toBeUndefined()
     const withUser = await call(sb, 'GET', '/custom-connections?expand[]=createdByUser')
-    expect(withUser.body.data[0].createdByUser).toMatchObject({ id: 1, email: 'admin@acme.example' })
+    expect(withUser.body.data[0].createdByUser).toMatchObject({
+      id: 1,
+      email: 'admin@acme.example',
+    })
   })
 
   it('pages with a cursor and gives totalCount on the first page when asked', async () => {
@@ -91,13 +94,15 @@ describe('GET /custom-connections', () => {
     const sb = await start({
       keys: { narrow: { permissions: ['custom-connections-data-post'] }, poor: { plan: false } },
     })
-    expect((await call(sb, 'GET', '/custom-connections', undefined, { key: 'narrow' })).status).toBe(
-      403,
-    )
+    expect(
+      (await call(sb, 'GET', '/custom-connections', undefined, { key: 'narrow' })).status,
+    ).toBe(403)
     expect((await call(sb, 'GET', '/custom-connections', undefined, { key: 'poor' })).status).toBe(
       402,
     )
-    expect((await call(sb, 'GET', '/custom-connections', undefined, { key: null })).status).toBe(401)
+    expect((await call(sb, 'GET', '/custom-connections', undefined, { key: null })).status).toBe(
+      401,
+    )
   })
 })
 
