@@ -28411,11 +28411,11 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-module.exports.g6 = Agent
+__webpack_unused_export__ = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = H2CClient
 __webpack_unused_export__ = RetryHandler
@@ -73610,6 +73610,7 @@ const INPUT = {
     failOnError: 'fail-on-error',
     requestTimeout: 'request-timeout',
     sessionWait: 'session-wait',
+    retryWait: 'retry-wait',
     staleSessionAfter: 'stale-session-after',
     githubToken: 'github-token',
     artifacts: 'artifacts',
@@ -73634,19 +73635,146 @@ const INPUT = {
     vendorReviewFile: 'vendor-review-file',
     vendorReviewDocumentType: 'vendor-review-document-type',
     auditEvents: 'audit-events',
+    connection: 'connection',
+    resource: 'resource',
 };
 
 
 /***/ }),
 
-/***/ 7935:
+/***/ 935:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   tT: () => (/* binding */ envInputReader)
+/* harmony export */ });
+/* unused harmony exports InputError, Parser, splitList */
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
+
+/** Thrown when inputs are invalid; `problems` holds one line per input. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+/** Reads an input the way the runner passes it (INPUT_<NAME> in the environment), trimmed. */
+function envInputReader(env) {
+    return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/** Small typed readers; each records a problem that names the input and the expected form. */
+class Parser {
+    read;
+    problems;
+    /** Non-fatal notes for the log, such as a value that was shortened. */
+    warnings = [];
+    constructor(read, problems) {
+        this.read = read;
+        this.problems = problems;
+    }
+    bool(name, fallback) {
+        const raw = this.read(name);
+        if (raw === '')
+            return fallback;
+        if (TRUE.has(raw))
+            return true;
+        if (FALSE.has(raw))
+            return false;
+        this.problems.push(`'${name}' must be true or false (got '${raw}')`);
+        return fallback;
+    }
+    oneOf(name, allowed, fallback, fold = (s) => s.toLowerCase()) {
+        const raw = this.read(name);
+        if (raw === '')
+            return fallback;
+        const value = fold(raw);
+        if (allowed.includes(value))
+            return value;
+        this.problems.push(`'${name}' must be one of ${allowed.join(', ')} (got '${raw}')`);
+        return fallback;
+    }
+    intInRange(name, fallback, min, max) {
+        const raw = this.read(name);
+        if (raw === '')
+            return fallback;
+        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+        if (Number.isSafeInteger(value) && value >= min && value <= max)
+            return value;
+        this.problems.push(`'${name}' must be a whole number from ${min} to ${max} (got '${raw}')`);
+        return fallback;
+    }
+    /** A positive integer id; `required` names what the id is for when it is missing. */
+    positiveInt(name, required) {
+        const raw = this.read(name);
+        if (raw === '') {
+            if (required)
+                this.problems.push(`'${name}' is required: ${required}`);
+            return undefined;
+        }
+        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+        if (Number.isSafeInteger(value) && value > 0)
+            return value;
+        this.problems.push(`'${name}' must be a positive integer (got '${raw}')`);
+        return undefined;
+    }
+    patterns(name) {
+        const patterns = splitList(this.read(name), /\r?\n/);
+        for (const pattern of patterns) {
+            const negated = pattern.startsWith('!') ? pattern.slice(1) : pattern;
+            if (path.isAbsolute(negated) || negated.split(/[\\/]/).includes('..')) {
+                this.problems.push(`'${name}' patterns must be relative paths inside GITHUB_WORKSPACE (got '${pattern}')`);
+            }
+        }
+        return patterns;
+    }
+    /** Free text of at most `max` characters; a longer value is shortened with a warning. */
+    text(name, fallback, max) {
+        const value = this.read(name) || fallback;
+        if (value.length <= max)
+            return value;
+        this.warnings.push(`'${name}' is ${value.length} characters; Drata takes at most ${max}, so it was shortened`);
+        return `${value.slice(0, max - 1)}…`;
+    }
+    /** A comma or newline separated list of allowed values (case-insensitive), without repeats. */
+    list(name, allowed, fallback) {
+        const raw = splitList(this.read(name), /[,\r\n]+/);
+        if (raw.length === 0)
+            return [...fallback];
+        const chosen = new Set();
+        for (const item of raw) {
+            const value = item.toUpperCase();
+            if (allowed.includes(value))
+                chosen.add(value);
+            else
+                this.problems.push(`'${name}' has '${item}'; expected any of ${allowed.join(', ')}`);
+        }
+        return [...chosen];
+    }
+}
+/** Splits a list input on the separator, trimming items and dropping empty ones. */
+function splitList(raw, separator) {
+    return raw
+        .split(separator)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+
+
+/***/ }),
+
+/***/ 5028:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   bO: () => (/* reexport */ input_names/* INPUT */.b),
-  tT: () => (/* reexport */ envInputReader)
+  tT: () => (/* reexport */ input_parser/* envInputReader */.tT)
 });
 
 // UNUSED EXPORTS: InputError, defaultSessionId, readSettings
@@ -74301,120 +74429,8 @@ function readEvent(file) {
 
 // EXTERNAL MODULE: ./src/vendor/settings.ts
 var settings = __nccwpck_require__(6313);
-;// CONCATENATED MODULE: ./src/input-parser.ts
-
-/** Thrown when inputs are invalid; `problems` holds one line per input. */
-class input_parser_InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-/** Reads an input the way the runner passes it (INPUT_<NAME> in the environment), trimmed. */
-function envInputReader(env) {
-    return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-/** Small typed readers; each records a problem that names the input and the expected form. */
-class input_parser_Parser {
-    read;
-    problems;
-    /** Non-fatal notes for the log, such as a value that was shortened. */
-    warnings = [];
-    constructor(read, problems) {
-        this.read = read;
-        this.problems = problems;
-    }
-    bool(name, fallback) {
-        const raw = this.read(name);
-        if (raw === '')
-            return fallback;
-        if (TRUE.has(raw))
-            return true;
-        if (FALSE.has(raw))
-            return false;
-        this.problems.push(`'${name}' must be true or false (got '${raw}')`);
-        return fallback;
-    }
-    oneOf(name, allowed, fallback, fold = (s) => s.toLowerCase()) {
-        const raw = this.read(name);
-        if (raw === '')
-            return fallback;
-        const value = fold(raw);
-        if (allowed.includes(value))
-            return value;
-        this.problems.push(`'${name}' must be one of ${allowed.join(', ')} (got '${raw}')`);
-        return fallback;
-    }
-    intInRange(name, fallback, min, max) {
-        const raw = this.read(name);
-        if (raw === '')
-            return fallback;
-        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-        if (Number.isSafeInteger(value) && value >= min && value <= max)
-            return value;
-        this.problems.push(`'${name}' must be a whole number from ${min} to ${max} (got '${raw}')`);
-        return fallback;
-    }
-    /** A positive integer id; `required` names what the id is for when it is missing. */
-    positiveInt(name, required) {
-        const raw = this.read(name);
-        if (raw === '') {
-            if (required)
-                this.problems.push(`'${name}' is required: ${required}`);
-            return undefined;
-        }
-        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-        if (Number.isSafeInteger(value) && value > 0)
-            return value;
-        this.problems.push(`'${name}' must be a positive integer (got '${raw}')`);
-        return undefined;
-    }
-    patterns(name) {
-        const patterns = input_parser_splitList(this.read(name), /\r?\n/);
-        for (const pattern of patterns) {
-            const negated = pattern.startsWith('!') ? pattern.slice(1) : pattern;
-            if (path.isAbsolute(negated) || negated.split(/[\\/]/).includes('..')) {
-                this.problems.push(`'${name}' patterns must be relative paths inside GITHUB_WORKSPACE (got '${pattern}')`);
-            }
-        }
-        return patterns;
-    }
-    /** Free text of at most `max` characters; a longer value is shortened with a warning. */
-    text(name, fallback, max) {
-        const value = this.read(name) || fallback;
-        if (value.length <= max)
-            return value;
-        this.warnings.push(`'${name}' is ${value.length} characters; Drata takes at most ${max}, so it was shortened`);
-        return `${value.slice(0, max - 1)}…`;
-    }
-    /** A comma or newline separated list of allowed values (case-insensitive), without repeats. */
-    list(name, allowed, fallback) {
-        const raw = input_parser_splitList(this.read(name), /[,\r\n]+/);
-        if (raw.length === 0)
-            return [...fallback];
-        const chosen = new Set();
-        for (const item of raw) {
-            const value = item.toUpperCase();
-            if (allowed.includes(value))
-                chosen.add(value);
-            else
-                this.problems.push(`'${name}' has '${item}'; expected any of ${allowed.join(', ')}`);
-        }
-        return [...chosen];
-    }
-}
-/** Splits a list input on the separator, trimming items and dropping empty ones. */
-function input_parser_splitList(raw, separator) {
-    return raw
-        .split(separator)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-
+// EXTERNAL MODULE: ./src/input-parser.ts
+var input_parser = __nccwpck_require__(935);
 ;// CONCATENATED MODULE: ./src/settings.ts
 /** The typed settings the whole action runs on; built once by `inputs.ts`. */
 const settings_MODES = (/* unused pure expression or super */ null && (['append', 'replace']));
@@ -74467,9 +74483,13 @@ function readSettings(read, env) {
     const pushesRecords = Boolean(read(INPUT.records) || read(INPUT.recordsFile) || read(INPUT.artifacts)) ||
         read(INPUT.collect).toLowerCase() !== 'none';
     const needsTarget = (Boolean(apiKey) || !dryRun) && pushesRecords;
-    const connectionId = p.positiveInt(INPUT.connectionId, needsTarget ? 'the positive integer id of the Custom Connection in Drata' : undefined);
-    const resourceId = p.positiveInt(INPUT.resourceId, needsTarget
-        ? "the positive integer id of the Custom Connection's resource in Drata"
+    const connectionName = readName(p, INPUT.connection, INPUT.connectionId);
+    const resourceName = readName(p, INPUT.resource, INPUT.resourceId);
+    const connectionId = p.positiveInt(INPUT.connectionId, needsTarget && connectionName === undefined
+        ? `the positive integer id of the Custom Connection in Drata (or its name in '${INPUT.connection}')`
+        : undefined);
+    const resourceId = p.positiveInt(INPUT.resourceId, needsTarget && resourceName === undefined
+        ? `the positive integer id of the Custom Connection's resource in Drata (or its name in '${INPUT.resource}')`
         : undefined);
     const mode = readMode(p);
     const sessionId = readSessionId(p, env);
@@ -74494,6 +74514,7 @@ function readSettings(read, env) {
     const failOnError = p.bool(INPUT.failOnError, true);
     const requestTimeoutMs = p.intInRange(INPUT.requestTimeout, 60, 1, 600) * 1000;
     const sessionWaitMs = p.intInRange(INPUT.sessionWait, 300, 0, 3600) * 1000;
+    const retryWaitMs = p.intInRange(INPUT.retryWait, 300, 0, 3600) * 1000;
     const staleSessionMs = p.intInRange(INPUT.staleSessionAfter, 6, 1, 720) * 3_600_000;
     const workspace = path.resolve(env.GITHUB_WORKSPACE || process.cwd());
     let context;
@@ -74531,13 +74552,26 @@ function readSettings(read, env) {
         failOnError,
         requestTimeoutMs,
         sessionWaitMs,
+        retryWaitMs,
         staleSessionMs,
         workspace,
         asset,
         vendorReview,
         auditEvents,
+        connectionName,
+        resourceName,
         warnings: p.warnings,
     };
+}
+/** A name input that stands in for an id input; both at once are a problem. */
+function readName(p, name, idInput) {
+    const value = p.read(name);
+    if (value === '')
+        return undefined;
+    if (p.read(idInput) !== '') {
+        p.problems.push(`'${name}' and '${idInput}' exclude each other: give the name or the id, not both (got '${value}' and '${p.read(idInput)}')`);
+    }
+    return value;
 }
 function readBaseUrl(p, regionUrl) {
     const raw = p.read(INPUT.apiUrl);
@@ -74639,7 +74673,7 @@ function readCollectors(p) {
 /* harmony export */   y: () => (/* binding */ lastResort)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7935);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(5028);
 /* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(649);
 
 
@@ -74650,8 +74684,8 @@ function readCollectors(p) {
  */
 function lastResort(error) {
     const read = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .envInputReader */ .tT)(process.env);
-    const secrets = [read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken)];
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E)(error.message, secrets)}`);
+    const secrets = [read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken), ...(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .proxyPasswords */ .PK)(process.env)];
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(error.message, secrets)}`);
 }
 
 
@@ -74662,7 +74696,7 @@ function lastResort(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _last_resort_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(241);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1780);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4933);
 // Entry of the post step (runs.post): cancels a session main left open, never pushes.
 
 
@@ -74673,7 +74707,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1780:
+/***/ 4933:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74827,6 +74861,7 @@ class AssetsApi {
         const query = { 'expand[]': ['assetClassTypes', 'owner'], sort: 'createdAt', sortDir: 'ASC' };
         for await (const page of pages(this.client, '/assets', query, {
             what: 'list assets',
+            area: 'assets',
             permission: 'assets-get',
         })) {
             found.push(...page.filter((a) => a.externalId === externalId && a.externalOwnerId === externalOwnerId && !a.removedAt));
@@ -74841,6 +74876,7 @@ class AssetsApi {
             body,
             op: {
                 what: `create asset '${body.name}'`,
+                area: 'assets',
                 permission: 'assets-post',
                 notFound: "Check 'asset-owner-id': it must be the id of a user in this Drata account.",
             },
@@ -74855,6 +74891,7 @@ class AssetsApi {
             body,
             op: {
                 what: `update asset ${id}`,
+                area: 'assets',
                 permission: 'assets-put',
                 notFound: 'The asset was deleted meanwhile; re-run to create it again.',
             },
@@ -74868,6 +74905,7 @@ class AssetsApi {
             path: `/assets/${id}`,
             op: {
                 what: `delete asset ${id}`,
+                area: 'assets',
                 permission: 'assets-delete',
                 notFound: 'The asset was already deleted.',
             },
@@ -74878,6 +74916,8 @@ class AssetsApi {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(4371);
+// EXTERNAL MODULE: ./src/report/redact.ts
+var redact = __nccwpck_require__(649);
 ;// CONCATENATED MODULE: ./src/drata/errors.ts
 /** Typed Drata API errors whose messages tell the user what to do next. */
 /** Drata permission names (x-drata-permissions) with the label Drata's key editor shows. */
@@ -74917,30 +74957,72 @@ class ApiError extends Error {
 function isRetryableStatus(status) {
     return status === 429 || status === 500 || status === 502 || status === 503 || status === 504;
 }
+const FIX_RECORDS = 'Fix the records or the inputs named in the message.';
+const TARGET = "Check 'connection-id' and 'resource-id' (the Custom Connection and its resource must exist in this account and region).";
+/** Advice per area for the statuses whose meaning depends on what was asked. */
+const HINTS = {
+    records: {
+        400: FIX_RECORDS,
+        404: TARGET,
+        413: "Lower 'batch-size', or make the records smaller.",
+        422: `Drata could not process the records. ${FIX_RECORDS}`,
+    },
+    sessions: {
+        400: FIX_RECORDS,
+        404: TARGET,
+        413: "Lower 'batch-size', or make the records smaller.",
+        422: 'The session is no longer IN_PROGRESS (completed, cancelled or expired); re-run the job to push with a new session.',
+    },
+    assets: {
+        400: "Fix the asset inputs named in the message ('asset-name', 'asset-type', 'asset-class-types', ...).",
+        404: 'The asset does not exist in this Drata account.',
+        413: "Shorten the asset texts ('asset-description', 'asset-notes').",
+        422: "Drata could not process the asset: check 'asset-owner-id' (the id of a user of this account), 'asset-type' and 'asset-class-types'.",
+    },
+    reviews: {
+        400: "Fix the vendor review inputs named in the message ('vendor-review-*').",
+        404: "Check 'vendor-id': no such vendor in this Drata account.",
+        413: "The file in 'vendor-review-file' is larger than Drata accepts; attach a smaller file (compress or split it).",
+        422: "Drata could not process the review: check 'vendor-review-requester-id' (a user of this account), 'vendor-review-deadline' and 'vendor-review-document-type'.",
+    },
+    connections: {
+        400: 'The Custom Connections query was refused; this is a bug of this action, please report it.',
+        404: "Check 'connection-id': no such Custom Connection in this account and region.",
+        413: 'The Custom Connections query was too large; this is a bug of this action, please report it.',
+        422: 'The Custom Connections query was refused; this is a bug of this action, please report it.',
+    },
+    events: {
+        400: 'The audit event query was refused; this is a bug of this action, please report it.',
+        404: 'The audit event no longer exists in Drata.',
+        413: 'The audit event query was too large; this is a bug of this action, please report it.',
+        422: 'The audit event query was refused; this is a bug of this action, please report it.',
+    },
+};
 /** Builds the error for a Drata response with a non-success status. */
 function errorForStatus(status, body, op, context) {
     const server = serverMessage(body);
     const said = server ? `: ${server}` : '';
+    const hints = HINTS[op.area];
     const message = (() => {
         switch (status) {
             case 400: {
                 const ids = op.recordIds?.length ? ` Records in the request: ${listIds(op.recordIds)}.` : '';
-                return `Drata rejected the request to ${op.what} as invalid (400)${said}.${ids} Fix the data or the inputs named in the message.`;
+                return `Drata rejected the request to ${op.what} as invalid (400)${said}.${ids} ${hints[400]}`;
             }
             case 401:
-                return `Drata did not accept the API key (401 Invalid Authorization) to ${op.what}. Check that 'api-key' holds a current key (not expired or revoked) and that 'region' (${context.region}) is the region of your Drata account.`;
+                return unauthorized(body, op, context.region);
             case 402:
                 return `Your Drata plan does not include ${op.permission.startsWith('custom-connections') ? 'Custom Connections and Tests' : 'the feature'} needed to ${op.what} (402). Ask your Drata CSM to enable it.`;
             case 403:
                 return `The API key lacks the permission "${PERMISSIONS[op.permission]}" (${op.permission}) needed to ${op.what} (403). Edit the key in Drata (Settings > API Keys) and grant that permission.`;
             case 404:
-                return `Drata found nothing to ${op.what} (404)${said}. ${op.notFound ?? "Check 'connection-id' and 'resource-id' (the Custom Connection and its resource must exist in this account and region)."}`;
+                return `Drata found nothing to ${op.what} (404)${said}. ${op.notFound ?? hints[404]}`;
             case 412:
                 return `Drata's API terms and conditions have not been accepted (412). An admin must accept them in Drata (Settings > API Keys) before the API can be used.`;
             case 413:
-                return `Drata refused the request to ${op.what} as too large (413). Lower 'batch-size'.`;
+                return `Drata refused the request to ${op.what} as too large (413)${said}. ${hints[413]}`;
             case 422:
-                return `Drata refused to ${op.what} (422)${said}. The session is no longer IN_PROGRESS (completed, cancelled or expired); re-run the job to push with a new session.`;
+                return `Drata refused to ${op.what} (422)${said}. ${hints[422]}`;
             case 429:
                 return `Drata kept rate limiting the request to ${op.what} (429) after ${context.retries} retries. Wait a minute and re-run, or raise 'max-retries'.`;
             default:
@@ -74952,12 +75034,77 @@ function errorForStatus(status, body, op, context) {
     })();
     return new ApiError(message, status, isRetryableStatus(status), server);
 }
+/**
+ * Codes and wordings of Drata's 401 bodies. ASSUMPTION: Drata documents a 401 only as
+ * "Invalid Authorization" (ExceptionResponseDto {statusCode, message, code}); these codes and
+ * messages are the shapes we expect (the sandbox, test/sandbox/auth.ts, answers with them).
+ * Both are matched, and anything else gets the general advice.
+ */
+const AUTH_CODES = { keyMissing: 40101, keyNotFound: 40102, ipNotAllowed: 40103 };
+function authProblem(body) {
+    const code = body?.code;
+    for (const [name, value] of Object.entries(AUTH_CODES))
+        if (code === value)
+            return name;
+    const text = serverMessage(body);
+    if (/\bIP\b|ip address|allow ?list/i.test(text))
+        return 'ipNotAllowed';
+    if (/missing|not provided|no (api )?key/i.test(text))
+        return 'keyMissing';
+    if (/not found|unknown key|revoked|expired/i.test(text))
+        return 'keyNotFound';
+    return 'unknown';
+}
+function unauthorized(body, op, region) {
+    const server = serverMessage(body);
+    const said = server && server !== 'Invalid Authorization' ? `: ${server}` : '';
+    switch (authProblem(body)) {
+        case 'keyMissing':
+            return `Drata received no API key with the request to ${op.what} (401${said}). 'api-key' is set, so something between the runner and Drata dropped the Authorization header: check the proxy (HTTPS_PROXY) or gateway in between.`;
+        case 'keyNotFound':
+            return `Drata does not know the API key (401${said}) used to ${op.what}. Check that 'api-key' holds a current key of this account (not revoked or expired) and that 'region' (${region}) is the region of your Drata account: a key works in its own region only.`;
+        case 'ipNotAllowed':
+            return `Drata refused the API key from this runner's IP address (401${said}) to ${op.what}. The key has an IP allowlist (Drata: Settings > API Keys): add the runner's outgoing IP to it, or run the job on a runner with a fixed IP that is on the list (see "Self-hosted runners and proxies" in the README).`;
+        default:
+            return `Drata did not accept the API key (401${said || ' Invalid Authorization'}) to ${op.what}. Check that 'api-key' holds a current key (not expired or revoked), that 'region' (${region}) is the region of your Drata account, and that the key's IP allowlist, if any, has this runner's IP.`;
+    }
+}
 /** Builds the error for a request that got no response (connection refused, reset, timeout). */
-function networkError(error, op, retries) {
+function networkError(error, op, retries, 
+/** Set when the attempt ran out of 'request-timeout' (this many ms). */
+timedOutMs) {
+    if (timedOutMs !== undefined) {
+        return new ApiError(`Drata did not answer the request to ${op.what} completely within 'request-timeout' (${seconds(timedOutMs)}) after ${retries} retries. Drata or the network path (proxy) is slow: re-run later, or raise 'request-timeout'.`, 0, true, '', { cause: error });
+    }
     const detail = error instanceof Error
         ? error.code || error.message
         : String(error);
-    return new ApiError(`Could not reach Drata to ${op.what} (${detail}) after ${retries} retries. Check the runner's network access to Drata and 'region'/'api-url'.`, 0, true, '', { cause: error });
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS/i.test(detail)) {
+        // Retrying cannot make an untrusted certificate trusted.
+        return new ApiError(`Could not reach Drata to ${op.what}: the TLS certificate presented was not trusted (${detail}). Behind a proxy that inspects TLS, point NODE_EXTRA_CA_CERTS at the proxy's CA certificate (certificate checks are never turned off); otherwise check 'api-url'.`, 0, false, '', { cause: error });
+    }
+    return new ApiError(`Could not reach Drata to ${op.what} (${detail}) after ${retries} retries. Check the runner's network access to Drata (and HTTPS_PROXY/NO_PROXY on a self-hosted runner), and 'region'/'api-url'.`, 0, true, '', { cause: error });
+}
+/** Builds the error for a retry given up because its wait was too long for one wait or the run. */
+function waitRefusedError(failure, op, wait) {
+    const answered = failure.status
+        ? `Drata answered ${failure.status} to the request to ${op.what}`
+        : `The request to ${op.what} got no answer`;
+    const why = wait.capMs !== undefined
+        ? `and asked to wait ${seconds(wait.waitMs)} before retrying (Retry-After), longer than the ${seconds(wait.capMs)} this action waits for one retry.`
+        : `after ${wait.retries} retries; the next retry would wait ${seconds(wait.waitMs)}${wait.retryAfter ? ' (Retry-After)' : ''}, but only ${seconds(wait.leftMs)} of the run's 'retry-wait' (${seconds(wait.budgetMs)}) are left.`;
+    const todo = wait.capMs !== undefined
+        ? `Waiting that long inside a job does not help (Drata is rate limiting this API key or the runner's IP, or is under maintenance); re-run once that time has passed.`
+        : failure.status === 429
+            ? "Drata is rate limiting this API key or the runner's IP (other jobs using them at the same time?). Re-run later, spread out the jobs, or raise 'retry-wait'."
+            : failure.status
+                ? "Drata may be having an outage; re-run later, or raise 'retry-wait'."
+                : "Check the runner's network access to Drata; re-run later, or raise 'retry-wait'.";
+    const server = failure.serverMessage ? ` Drata said: ${failure.serverMessage}.` : '';
+    return new ApiError(`${answered} ${why}${server} ${todo}`, failure.status, failure.retryable, failure.serverMessage, { cause: failure });
+}
+function seconds(ms) {
+    return `${Number((ms / 1000).toFixed(1))}s`;
 }
 function serverMessage(body) {
     if (typeof body === 'object' && body !== null && 'message' in body) {
@@ -75044,8 +75191,33 @@ class Pacer {
  */
 const BASE_DELAY_MS = 500;
 const MAX_DELAY_MS = 30_000;
-/** A Retry-After longer than this is capped: a job should not hang on one header. */
+/**
+ * The longest Retry-After the client waits for. Drata's limit is per minute, so a longer delay
+ * means something waiting inside a job will not fix (maintenance, a block); the request fails
+ * at once instead of waiting or retrying early.
+ */
 const MAX_RETRY_AFTER_MS = 120_000;
+/** Default of the `retry-wait` input: all waits between retries of a run, together. */
+const DEFAULT_RETRY_WAIT_MS = 300_000;
+/** The time a run may still spend waiting between retries, shared by the requests of a run. */
+class RetryBudget {
+    totalMs;
+    spent = 0;
+    constructor(totalMs) {
+        this.totalMs = totalMs;
+    }
+    /** What is left of the budget. */
+    get leftMs() {
+        return Math.max(0, this.totalMs - this.spent);
+    }
+    /** Takes `ms` from the budget; false, taking nothing, when more than is left. */
+    take(ms) {
+        if (ms > this.leftMs)
+            return false;
+        this.spent += ms;
+        return true;
+    }
+}
 /** Capped exponential backoff with full jitter, for the attempt that just failed (0-based). */
 function backoffDelay(attempt, random = Math.random) {
     const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
@@ -75054,15 +75226,16 @@ function backoffDelay(attempt, random = Math.random) {
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 /**
- * Parses a Retry-After header (delay in seconds or an HTTP date) into milliseconds from now.
- * Returns undefined when the header is absent or unreadable, so the caller backs off itself.
+ * Parses a Retry-After header (delay in seconds or an HTTP date) into milliseconds from now,
+ * uncapped: the caller decides what a long one means. Returns undefined when the header is
+ * absent or unreadable, so the caller backs off itself.
  */
 function parseRetryAfter(header, now) {
     if (!header)
         return undefined;
     const value = header.trim();
     if (/^\d+(\.\d+)?$/.test(value))
-        return Math.min(MAX_RETRY_AFTER_MS, Math.ceil(Number(value) * 1000));
+        return Math.ceil(Number(value) * 1000);
     // HTTP dates (IMF-fixdate, RFC 850, asctime) all start with a day name; Date.parse alone
     // would read garbage such as '-1' or '1,5' as a date long past and retry at once.
     if (!/^[A-Za-z]{3}/.test(value))
@@ -75070,10 +75243,11 @@ function parseRetryAfter(header, now) {
     const date = Date.parse(value);
     if (Number.isNaN(date))
         return undefined;
-    return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, date - now));
+    return Math.max(0, date - now);
 }
 
 ;// CONCATENATED MODULE: ./src/drata/client.ts
+
 
 
 
@@ -75087,15 +75261,23 @@ class DrataClient {
     sleep;
     now;
     random;
+    budget;
+    deadline;
+    clean;
     constructor(options) {
         this.options = options;
+        // Proxies as the runner's own tools and the GitHub calls honour them. TLS options are left
+        // alone: verification stays on, and Node's CA store includes NODE_EXTRA_CA_CERTS.
         this.dispatcher =
             options.dispatcher ??
-                new undici/* Agent */.g6({
+                new undici/* EnvHttpProxyAgent */.J2({
                     connect: { timeout: options.timeoutMs },
                     headersTimeout: options.timeoutMs,
                     bodyTimeout: options.timeoutMs,
                 });
+        this.budget = new RetryBudget(options.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS);
+        this.deadline = options.deadline ?? ((ms) => AbortSignal.timeout(ms));
+        this.clean = (0,redact/* redactor */.$p)([options.apiKey, ...(options.secrets ?? [])]);
         this.sleep = options.sleep ?? realSleep;
         this.now = options.now ?? Date.now;
         this.random = options.random ?? Math.random;
@@ -75110,6 +75292,10 @@ class DrataClient {
             this.stats.requests++;
             let failure;
             let retryAfterMs;
+            // One deadline for the whole exchange: undici's own timeouts are per phase and restart
+            // with every body chunk, so a body dripping in would never time out.
+            const deadline = this.deadline(this.options.timeoutMs);
+            let timedOut = false;
             try {
                 const res = await (0,undici/* request */.Em)(this.url(spec), {
                     method: spec.method,
@@ -75120,9 +75306,9 @@ class DrataClient {
                         ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
                     },
                     body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
-                    signal,
+                    signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
                 });
-                const body = await readBody(res.body);
+                const body = await readBody(res.body, this.clean);
                 if (res.statusCode >= 200 && res.statusCode < 300)
                     return body;
                 failure = errorForStatus(res.statusCode, body, spec.op, {
@@ -75134,13 +75320,25 @@ class DrataClient {
             catch (error) {
                 if (signal?.aborted)
                     throw signal.reason;
-                failure = networkError(error, spec.op, attempt);
+                timedOut = deadline.aborted;
+                failure = networkError(error, spec.op, attempt, timedOut ? this.options.timeoutMs : undefined);
             }
             if (!this.shouldRetry(failure, spec.retry, attempt))
                 throw failure;
             const delay = retryAfterMs ?? backoffDelay(attempt, this.random);
+            const refused = {
+                waitMs: delay,
+                retryAfter: retryAfterMs !== undefined,
+                leftMs: this.budget.leftMs,
+                budgetMs: this.budget.totalMs,
+                retries: attempt,
+            };
+            if (delay > MAX_RETRY_AFTER_MS)
+                throw waitRefusedError(failure, spec.op, { ...refused, capMs: MAX_RETRY_AFTER_MS });
+            if (!this.budget.take(delay))
+                throw waitRefusedError(failure, spec.op, refused);
             this.stats.retries++;
-            this.options.logger.info(`${spec.method} ${spec.path}: ${failure.status ? `Drata answered ${failure.status}` : 'no response'}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfterMs === undefined ? '' : ' (Retry-After)'}`);
+            this.options.logger.info(`${spec.method} ${spec.path}: ${failure.status ? `Drata answered ${failure.status}` : timedOut ? `no complete answer within ${this.options.timeoutMs / 1000}s` : 'no response'}; retry ${attempt + 1} of ${this.options.maxRetries} in ${(delay / 1000).toFixed(1)}s${retryAfterMs === undefined ? '' : ' (Retry-After)'}`);
             await this.sleep(delay, signal);
         }
     }
@@ -75154,7 +75352,7 @@ class DrataClient {
             return false;
         if (policy === 'unsafe')
             return failure.status === 429;
-        return failure.status === 0 || isRetryableStatus(failure.status);
+        return failure.status === 0 ? failure.retryable : isRetryableStatus(failure.status);
     }
     url(spec) {
         const url = new URL(this.options.baseUrl + spec.path);
@@ -75168,8 +75366,12 @@ class DrataClient {
         return url.toString();
     }
 }
-async function readBody(body) {
-    const text = await body.text();
+/**
+ * Reads the whole body (under the attempt's deadline) and parses it. Secrets an answer echoes
+ * are removed first, before a long text is cut short and could leave half a secret behind.
+ */
+async function readBody(body, clean) {
+    const text = clean(await body.text());
     if (text === '')
         return undefined;
     try {
@@ -75181,6 +75383,123 @@ async function readBody(body) {
 }
 function header(value) {
     return Array.isArray(value) ? value[0] : value;
+}
+
+// EXTERNAL MODULE: ./src/input-parser.ts
+var input_parser = __nccwpck_require__(935);
+// EXTERNAL MODULE: ./src/input-names.ts
+var input_names = __nccwpck_require__(4098);
+;// CONCATENATED MODULE: ./src/drata/connections.ts
+
+
+
+/** The permission listing connections needs, as Drata's key editor shows it. */
+const LIST_PERMISSION = 'custom-connections-get';
+const LIST_OP = {
+    what: "list the Custom Connections to resolve 'connection' and 'resource' names",
+    area: 'connections',
+    permission: LIST_PERMISSION,
+};
+/** At most this many names are listed in an error; the count is always given. */
+const MAX_NAMES = 30;
+/** Drata's Custom Connections endpoints (read only). */
+class ConnectionsApi {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    /** Every Custom Connection of the account with its resources, all pages. */
+    async list() {
+        const all = [];
+        for await (const page of pages(this.client, '/custom-connections', { 'expand[]': ['customResources'] }, LIST_OP)) {
+            all.push(...page);
+        }
+        return all;
+    }
+}
+/** Whether the inputs name the connection or the resource (so a listing is needed). */
+function needsLookup(query) {
+    return query.connectionName !== undefined || query.resourceName !== undefined;
+}
+/**
+ * Resolves the target from one listing of the account's connections. An unknown or ambiguous
+ * name, or an id that does not fit, is an InputError that lists the names that exist.
+ */
+async function resolveTarget(api, query) {
+    return pickTarget(await api.list(), query);
+}
+/** Picks the connection and resource the query names out of a listing. */
+function pickTarget(connections, query) {
+    const connection = pickConnection(connections, query);
+    const live = (connection.customResources ?? []).filter((r) => !r.deletedAt);
+    const resource = pickResource(connection, live, query);
+    return {
+        connectionId: connection.id,
+        resourceId: resource.id,
+        connectionName: connection.clientAlias,
+        resourceName: resource.name,
+    };
+}
+function pickConnection(connections, query) {
+    const known = `Custom Connections of this account: ${listNames(connections.map(connectionLabel))}`;
+    if (query.connectionName === undefined) {
+        const found = connections.find((c) => c.id === query.connectionId);
+        if (found)
+            return found;
+        throw new InputError([
+            `'${INPUT.connectionId}' ${query.connectionId} is not a Custom Connection of this account. ${known}.`,
+        ]);
+    }
+    const name = query.connectionName;
+    const matches = connections.filter((c) => (c.clientAlias ?? '').trim() === name);
+    if (matches.length === 1 && matches[0])
+        return matches[0];
+    if (matches.length > 1) {
+        throw new InputError([
+            `'${INPUT.connection}' '${name}' is ambiguous: ${matches.length} Custom Connections have that name (ids ${matches.map((c) => c.id).join(', ')}). Give '${INPUT.connectionId}' instead.`,
+        ]);
+    }
+    throw new InputError([
+        `'${INPUT.connection}' '${name}' is not the name of a Custom Connection of this account${suggest(name, connections.map((c) => c.clientAlias ?? ''))}. ${known}.`,
+    ]);
+}
+function pickResource(connection, live, query) {
+    const where = `connection ${connectionLabel(connection)}`;
+    const known = `Resources of ${where}: ${listNames(live.map((r) => `'${r.name}' (id ${r.id})`))}`;
+    if (query.resourceName === undefined) {
+        const found = live.find((r) => r.id === query.resourceId);
+        if (found)
+            return found;
+        throw new InputError([
+            `'${INPUT.resourceId}' ${query.resourceId} is not a resource of ${where}. ${known}.`,
+        ]);
+    }
+    const name = query.resourceName;
+    const matches = live.filter((r) => r.name.trim() === name);
+    if (matches.length === 1 && matches[0])
+        return matches[0];
+    if (matches.length > 1) {
+        throw new InputError([
+            `'${INPUT.resource}' '${name}' is ambiguous: ${matches.length} resources of ${where} have that name (ids ${matches.map((r) => r.id).join(', ')}). Give '${INPUT.resourceId}' instead.`,
+        ]);
+    }
+    throw new InputError([
+        `'${INPUT.resource}' '${name}' is not the name of a resource of ${where}${suggest(name, live.map((r) => r.name))}. ${known}.`,
+    ]);
+}
+function connectionLabel(c) {
+    return c.clientAlias === null ? `(no name, id ${c.id})` : `'${c.clientAlias}' (id ${c.id})`;
+}
+function listNames(labels) {
+    if (labels.length === 0)
+        return 'none';
+    const shown = labels.slice(0, MAX_NAMES).join(', ');
+    return labels.length > MAX_NAMES ? `${shown} and ${labels.length - MAX_NAMES} more` : shown;
+}
+// Names are matched exactly; one that differs only in case is offered, never taken.
+function suggest(name, names) {
+    const close = names.find((n) => n.trim().toLowerCase() === name.toLowerCase());
+    return close === undefined ? '' : ` (did you mean '${close.trim()}'? names are matched exactly)`;
 }
 
 ;// CONCATENATED MODULE: ./src/drata/events.ts
@@ -75204,7 +75523,11 @@ class EventsApi {
             sort: 'createdAt',
             sortDir: 'ASC',
         };
-        const op = { what: 'list audit events', permission: 'event-tracking-get' };
+        const op = {
+            what: 'list audit events',
+            area: 'events',
+            permission: 'event-tracking-get',
+        };
         for await (const page of pages(this.client, '/events', query, op, { size: 100 })) {
             events.push(...page);
             if (events.length >= max)
@@ -75217,7 +75540,11 @@ class EventsApi {
         return this.client.request({
             method: 'GET',
             path: `/events/${encodeURIComponent(id)}`,
-            op: { what: `read audit event ${id}`, permission: 'event-tracking-get-event' },
+            op: {
+                what: `read audit event ${id}`,
+                area: 'events',
+                permission: 'event-tracking-get-event',
+            },
             retry: 'idempotent',
         });
     }
@@ -75253,6 +75580,7 @@ class RecordsApi {
     uploadToSession(sessionId, records, ids) {
         return this.bulk(`${this.base}/sessions/${encodeURIComponent(sessionId)}`, records, {
             what: `upload records to session ${sessionId}`,
+            area: 'sessions',
             permission: 'custom-connections-data-post',
             recordIds: ids,
         });
@@ -75261,6 +75589,7 @@ class RecordsApi {
     upsert(records, ids) {
         return this.bulk(`${this.base}/records`, records, {
             what: 'upsert records',
+            area: 'records',
             permission: 'custom-connections-data-post',
             recordIds: ids,
         });
@@ -75273,6 +75602,7 @@ class RecordsApi {
                 path: `${this.base}/records/${encodeURIComponent(recordId)}`,
                 op: {
                     what: `delete record ${recordId}`,
+                    area: 'records',
                     permission: 'custom-connections-data-delete',
                     recordIds: [recordId],
                 },
@@ -75317,6 +75647,7 @@ class RecordsApi {
             body: { action },
             op: {
                 what: `${action} session ${sessionId}`,
+                area: 'sessions',
                 permission: 'custom-connections-data-post',
                 notFound: `The session does not exist on this resource (never created, or removed); check 'connection-id', 'resource-id' and 'session-id'.`,
             },
@@ -75324,13 +75655,14 @@ class RecordsApi {
         });
     }
     sessionPages(status) {
-        return pages(this.client, `${this.base}/sessions`, { status, sort: 'createdAt', sortDir: 'DESC' }, { what: 'list sessions', permission: 'custom-connections-get' });
+        return pages(this.client, `${this.base}/sessions`, { status, sort: 'createdAt', sortDir: 'DESC' }, { what: 'list sessions', area: 'sessions', permission: 'custom-connections-get' });
     }
     listOp(query) {
         return {
             what: query.sessionId
                 ? `list the records of session ${query.sessionId}`
                 : 'list the active records',
+            area: 'records',
             permission: 'custom-connections-get',
         };
     }
@@ -75375,6 +75707,7 @@ class VendorsApi {
         const found = [];
         for await (const page of pages(this.client, `/vendors/${vendorId}/security-reviews`, {}, {
             what: `list the security reviews of vendor ${vendorId}`,
+            area: 'reviews',
             permission: 'vendors-get',
             notFound: "Check 'vendor-id': no such vendor in this Drata account.",
         })) {
@@ -75415,6 +75748,7 @@ class VendorsApi {
     createOp(vendorId) {
         return {
             what: `create a security review for vendor ${vendorId}`,
+            area: 'reviews',
             permission: 'vendors-post-security-review',
             notFound: "Check 'vendor-id': no such vendor in this Drata account.",
         };
@@ -75428,6 +75762,13 @@ class VendorsApi {
 
 
 
+
+
+/**
+ * The retry waits the cleanup client may spend, its own so that a run which used up
+ * 'retry-wait' can still cancel its session; the post step gets the same.
+ */
+const CLEANUP_RETRY_WAIT_MS = 60_000;
 /** Builds every Drata API over one pacer, with a second, never-aborted client for cleanup. */
 function buildApi(config) {
     // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
@@ -75439,10 +75780,16 @@ function buildApi(config) {
         pacer,
         signal: undefined,
         maxRetries: Math.min(config.maxRetries, 2),
+        retryWaitMs: Math.min(config.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS, CLEANUP_RETRY_WAIT_MS),
     });
     return {
         api: config.ref && new RecordsApi(client, config.ref),
         cleanupApi: config.ref && new RecordsApi(cleanup, config.ref),
+        forResource: (ref) => ({
+            api: new RecordsApi(client, ref),
+            cleanupApi: new RecordsApi(cleanup, ref),
+        }),
+        connections: new ConnectionsApi(client),
         assets: new AssetsApi(client),
         vendors: new VendorsApi(client),
         events: new EventsApi(client),
@@ -75453,10 +75800,8 @@ function buildApi(config) {
     };
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 8 modules
-var inputs = __nccwpck_require__(7935);
-// EXTERNAL MODULE: ./src/report/redact.ts
-var redact = __nccwpck_require__(649);
+// EXTERNAL MODULE: ./src/inputs.ts + 7 modules
+var inputs = __nccwpck_require__(5028);
 ;// CONCATENATED MODULE: ./src/push/orphans.ts
 /** The GitHub run a session id made by this action names: gh-<run id>-<attempt>[-…]. */
 const OWN_SESSION = /^gh-(\d+)-\d+(?:-|$)/;
@@ -75710,10 +76055,11 @@ const RECHECK_DELAYS_MS = [2_000, 4_000];
  * never uploads or completes, and only warns: a failed cleanup must not fail the job.
  */
 async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now: Date.now }) {
-    const apiKey = (0,inputs/* envInputReader */.tT)(env)(inputs/* INPUT */.bO.apiKey);
-    if (apiKey)
-        deps.io.setSecret(apiKey);
-    const io = cleanIO(deps.io, (text) => (0,redact/* redact */.E)(text, [apiKey]));
+    const read = (0,inputs/* envInputReader */.tT)(env);
+    const apiKey = read(inputs/* INPUT */.bO.apiKey);
+    const secrets = [apiKey, read(inputs/* INPUT */.bO.githubToken), ...(0,redact/* proxyPasswords */.PK)(env)].filter(Boolean);
+    (0,redact/* registerSecrets */.dg)(secrets, (s) => deps.io.setSecret(s));
+    const io = cleanIO(deps.io, (text) => (0,redact/* redact */.E$)(text, secrets));
     const saved = openSession(io);
     if (!saved) {
         io.info('No Drata session was left open by the main step');
@@ -75726,6 +76072,8 @@ async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now
         region: saved.region,
         maxRetries: 3,
         timeoutMs: 30_000,
+        retryWaitMs: CLEANUP_RETRY_WAIT_MS,
+        secrets,
         logger: io,
         ref: saved,
     });
@@ -75773,20 +76121,119 @@ async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   E: () => (/* binding */ redact)
+/* harmony export */   $p: () => (/* binding */ redactor),
+/* harmony export */   E$: () => (/* binding */ redact),
+/* harmony export */   PK: () => (/* binding */ proxyPasswords),
+/* harmony export */   dg: () => (/* binding */ registerSecrets)
 /* harmony export */ });
+/* unused harmony export secretForms */
 /**
- * Replaces every occurrence of the given secrets with ***. The runner masks what
- * `core.setSecret` registered, but outputs, the summary file and local runs are not masked, so
- * anything built from error text passes through here too.
+ * Secrets (the API key, the GitHub token) in every form a server's answer may echo them in.
+ * The runner masks what `core.setSecret` registered, but only line by line and only the forms
+ * it knows; outputs, the summary file and local runs are not masked at all. So every form is
+ * registered, and everything built from a server's answer passes through `redact` too.
  */
-function redact(text, secrets) {
-    let out = text;
-    for (const secret of secrets) {
-        if (secret.length >= 4)
-            out = out.split(secret).join('***');
+/** Encoded forms shorter than this are not redacted: they would hide unrelated text. */
+const MIN_FORM = 8;
+/** A raw secret shorter than this is not redacted (an empty or toy value). */
+const MIN_SECRET = 4;
+/** The forms of one secret: raw, URL-encoded, JSON-escaped, hex, base64 and base64url. */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET)
+        return [];
+    const bytes = Buffer.from(secret, 'utf8');
+    const url = encodeURIComponent(secret);
+    const json = JSON.stringify(secret).slice(1, -1);
+    const forms = [
+        url,
+        url.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()),
+        url.replace(/%20/g, '+'),
+        json,
+        json.replace(/\//g, '\\/'),
+        bytes.toString('hex'),
+        bytes.toString('hex').toUpperCase(),
+        ...base64Forms(bytes),
+    ];
+    return unique([secret, ...forms.filter((f) => f.length >= MIN_FORM)]);
+}
+/**
+ * base64 and base64url of the secret alone (padded and not) and of the secret inside a longer
+ * value (`Bearer <key>`, `user:<token>`): there the characters that also depend on the bytes
+ * around it are left out, for each of the three alignments the secret can start at.
+ */
+function base64Forms(bytes) {
+    const out = [];
+    for (const encoding of ['base64', 'base64url']) {
+        const whole = bytes.toString(encoding);
+        out.push(whole, whole.replace(/=+$/, ''));
+        for (let shift = 0; shift < 3; shift++) {
+            const text = Buffer.concat([Buffer.alloc(shift), bytes])
+                .toString(encoding)
+                .replace(/=+$/, '');
+            // Characters of the first group mixing prefix bits, and the last one if it mixes in
+            // bits of whatever follows.
+            const skip = [0, 2, 3][shift] ?? 0;
+            const tail = (shift + bytes.length) % 3 === 0 ? 0 : 1;
+            out.push(text.slice(skip, text.length - tail));
+        }
     }
     return out;
+}
+/** Registers every form of every secret with the runner's log masking. */
+function registerSecrets(secrets, setSecret) {
+    for (const secret of secrets)
+        for (const form of secretForms(secret))
+            setSecret(form);
+}
+const cache = new Map();
+/**
+ * Replaces every form of every secret with ***, also when a line break (real or JSON-escaped)
+ * splits it, as in base64 wrapped at 64 or 76 characters.
+ */
+function redact(text, secrets) {
+    const key = JSON.stringify(secrets);
+    let pattern = cache.get(key);
+    if (pattern === undefined) {
+        pattern = buildPattern(secrets);
+        cache.set(key, pattern);
+    }
+    return pattern ? text.replace(pattern, '***') : text;
+}
+/** A function that redacts the given secrets. */
+function redactor(secrets) {
+    return (text) => redact(text, secrets);
+}
+const BREAK = String.raw `(?:\r?\n|\\r\\n|\\n)?`;
+function buildPattern(secrets) {
+    const forms = unique(secrets.flatMap(secretForms));
+    if (forms.length === 0)
+        return null;
+    // Longest first, so a form is not half-replaced by a shorter one it contains.
+    forms.sort((a, b) => b.length - a.length);
+    const alternatives = forms.map((form) => [...form].map(escapeRegExp).join(BREAK));
+    return new RegExp(alternatives.join('|'), 'g');
+}
+function escapeRegExp(char) {
+    return char.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}
+function unique(values) {
+    return [...new Set(values)];
+}
+/** Passwords in the proxy URLs (http://user:password@proxy:3128), which undici may echo. */
+function proxyPasswords(env) {
+    const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
+    const out = [];
+    for (const name of names) {
+        try {
+            const password = new URL(env[name] ?? '').password;
+            if (password)
+                out.push(decodeURIComponent(password));
+        }
+        catch {
+            // Not a URL: undici will say so; there is no password to hide.
+        }
+    }
+    return unique(out);
 }
 
 
