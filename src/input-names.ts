@@ -44,4 +44,6 @@ export const INPUT = {
   vendorReviewFile: 'vendor-review-file',
   vendorReviewDocumentType: 'vendor-review-document-type',
   auditEvents: 'audit-events',
+  connection: 'connection',
+  resource: 'resource',
 } as const

@@ -46,14 +46,18 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     Boolean(read(INPUT.records) || read(INPUT.recordsFile) || read(INPUT.artifacts)) ||
     read(INPUT.collect).toLowerCase() !== 'none'
   const needsTarget = (Boolean(apiKey) || !dryRun) && pushesRecords
+  const connectionName = readName(p, INPUT.connection, INPUT.connectionId)
+  const resourceName = readName(p, INPUT.resource, INPUT.resourceId)
   const connectionId = p.positiveInt(
     INPUT.connectionId,
-    needsTarget ? 'the positive integer id of the Custom Connection in Drata' : undefined,
+    needsTarget && connectionName === undefined
+      ? `the positive integer id of the Custom Connection in Drata (or its name in '${INPUT.connection}')`
+      : undefined,
   )
   const resourceId = p.positiveInt(
     INPUT.resourceId,
-    needsTarget
-      ? "the positive integer id of the Custom Connection's resource in Drata"
+    needsTarget && resourceName === undefined
+      ? `the positive integer id of the Custom Connection's resource in Drata (or its name in '${INPUT.resource}')`
       : undefined,
   )
   const mode: Mode = readMode(p)
@@ -123,8 +127,22 @@ export function readSettings(read: InputReader, env: NodeJS.ProcessEnv): Setting
     asset,
     vendorReview,
     auditEvents,
+    connectionName,
+    resourceName,
     warnings: p.warnings,
   }
+}
+
+/** A name input that stands in for an id input; both at once are a problem. */
+function readName(p: Parser, name: string, idInput: string): string | undefined {
+  const value = p.read(name)
+  if (value === '') return undefined
+  if (p.read(idInput) !== '') {
+    p.problems.push(
+      `'${name}' and '${idInput}' exclude each other: give the name or the id, not both (got '${value}' and '${p.read(idInput)}')`,
+    )
+  }
+  return value
 }
 
 function readBaseUrl(p: Parser, regionUrl: string): string {

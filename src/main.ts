@@ -1,9 +1,10 @@
 import { type ActionIO, cleanIO, coreIO } from './action-io.js'
+import { needsLookup, resolveTarget, type Target, type TargetQuery } from './drata/connections.js'
 import { buildApi } from './drata/factory.js'
 import { gatherEvidence } from './evidence/index.js'
 import { afterPush } from './follow-up.js'
 import { finishedRunLookup } from './github/runs.js'
-import { envInputReader, INPUT, readSettings } from './inputs.js'
+import { envInputReader, INPUT, InputError, readSettings } from './inputs.js'
 import { push, type PushDeps, type PushOptions } from './push/index.js'
 import { emptyOutcome } from './push/outcome.js'
 import { writeOutputs } from './report/outputs.js'
@@ -90,31 +91,62 @@ export async function execute(
     gatherEvidence(settings, new Date(started), logger),
   )
   io.info(`${records.length} records gathered`)
-  const { connectionId, resourceId } = settings
+  const query = targetQuery(settings)
   const parts = settings.apiKey
     ? buildApi({
         ...settings,
         timeoutMs: settings.requestTimeoutMs,
         secrets: [settings.githubToken, ...proxyPasswords(env)],
         logger,
-        ref: connectionId && resourceId ? { connectionId, resourceId } : undefined,
+        ref: undefined, // known once names are resolved: see forResource below
         signal,
       })
     : undefined
   try {
-    if (records.length > 0 && !settings.dryRun && !parts?.api) {
-      throw new Error("Records to push need 'api-key', 'connection-id' and 'resource-id'")
+    let target = fixedTarget(settings)
+    if (needsLookup(query) && parts) {
+      // Once, before any write: an unknown name must fail before anything is sent.
+      try {
+        target = await io.group('Find the Drata resource', () =>
+          resolveTarget(parts.connections, query),
+        )
+      } catch (error) {
+        if (error instanceof InputError) throw error
+        // Drata could not be asked (network, permission…): a Drata failure, not an input one.
+        const outcome = {
+          ...emptyOutcome(settings.mode, settings.dryRun),
+          removed: 0,
+          error: (error as Error).message,
+        }
+        return {
+          ...report(outcome, parts, records, collectors, deps.now() - started),
+          target: namedTarget(settings),
+        }
+      }
+      io.info(
+        `Resolved to connection ${target.connectionId} ('${target.connectionName ?? ''}'), resource ${target.resourceId} ('${target.resourceName ?? ''}')`,
+      )
+    } else if (needsLookup(query)) {
+      io.info(
+        "Without 'api-key' the connection and resource names are not looked up (offline dry run)",
+      )
+    }
+    const recordsApi = target && parts ? parts.forResource(target) : undefined
+    if (records.length > 0 && !settings.dryRun && !recordsApi) {
+      throw new Error(
+        `Records to push need '${INPUT.apiKey}', the connection ('${INPUT.connectionId}' or '${INPUT.connection}') and the resource ('${INPUT.resourceId}' or '${INPUT.resource}')`,
+      )
     }
     const pushDeps: PushDeps = {
-      api: parts?.api,
-      cleanupApi: parts?.cleanupApi,
+      api: recordsApi?.api,
+      cleanupApi: recordsApi?.cleanupApi,
       logger,
       sleep: (ms) => deps.sleep(ms, signal),
       cleanupSleep: (ms) => deps.sleep(ms),
       now: deps.now,
       memory: stateMemory(io, {
-        connectionId: connectionId ?? 0,
-        resourceId: resourceId ?? 0,
+        connectionId: target?.connectionId ?? 0,
+        resourceId: target?.resourceId ?? 0,
         baseUrl: settings.baseUrl,
         region: settings.region,
         started,
@@ -123,34 +155,79 @@ export async function execute(
       started,
     }
     const outcome =
-      parts?.api || settings.dryRun
+      recordsApi || settings.dryRun
         ? await io.group('Push to Drata', () => push(pushOptions(settings), pushDeps, records))
         : // Nothing to push and no resource named: a run for an asset, a review or events only.
           { ...emptyOutcome(settings.mode, false), removed: 0 }
     // The asset and the review describe a deployment whose evidence is in Drata: only after a
     // push that succeeded.
     const wanted = settings.asset || settings.vendorReview || settings.auditEvents
+    const resolved: Settings = target
+      ? { ...settings, connectionId: target.connectionId, resourceId: target.resourceId }
+      : settings
     const followUp =
       wanted && !outcome.error
         ? await io.group('Asset, vendor review and audit events', () =>
-            afterPush(settings, parts, new Date(started), logger, (ms) => deps.sleep(ms, signal)),
+            afterPush(resolved, parts, new Date(started), logger, (ms) => deps.sleep(ms, signal)),
           )
         : {}
-    const stats = parts?.client.stats ?? { requests: 0, retries: 0 }
     return {
-      outcome,
+      ...report(outcome, parts, records, collectors, deps.now() - started),
       followUp,
-      records,
-      collectors,
-      requests: stats.requests,
-      retries: stats.retries,
-      durationMs: deps.now() - started,
+      target: target ?? namedTarget(settings),
     }
   } finally {
     await parts?.close()
   }
 }
 
+function report(
+  outcome: RunReport['outcome'],
+  parts: { client: { stats: { requests: number; retries: number } } } | undefined,
+  records: RunReport['records'],
+  collectors: RunReport['collectors'],
+  durationMs: number,
+): RunReport {
+  const stats = parts?.client.stats ?? { requests: 0, retries: 0 }
+  return {
+    outcome,
+    followUp: {},
+    records,
+    collectors,
+    requests: stats.requests,
+    retries: stats.retries,
+    durationMs,
+  }
+}
+
+/** What the inputs say about the target. */
+function targetQuery(settings: Settings): TargetQuery {
+  return {
+    connectionId: settings.connectionId,
+    connectionName: settings.connectionName,
+    resourceId: settings.resourceId,
+    resourceName: settings.resourceName,
+  }
+}
+
+/** The target given by ids alone (no lookup needed). */
+function fixedTarget(settings: Settings): Target | undefined {
+  const { connectionId, resourceId } = settings
+  if (needsLookup(targetQuery(settings)) || !connectionId || !resourceId) return undefined
+  return { connectionId, resourceId, connectionName: null, resourceName: null }
+}
+
+/** The target as the inputs name it, for a report when it was not (or could not be) resolved. */
+function namedTarget(settings: Settings): RunReport['target'] {
+  const { connectionId, resourceId, connectionName, resourceName } = settings
+  if (!connectionId && !resourceId && !connectionName && !resourceName) return undefined
+  return {
+    connectionId: connectionId ?? null,
+    resourceId: resourceId ?? null,
+    connectionName: connectionName ?? null,
+    resourceName: resourceName ?? null,
+  }
+}
 /** The push's slice of the settings. */
 export function pushOptions(settings: Settings): PushOptions {
   return {

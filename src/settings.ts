@@ -34,9 +34,9 @@ export interface Settings {
   region: Region
   /** API base URL including `/public/v2`, without a trailing slash. */
   baseUrl: string
-  /** Custom Connection id; undefined only for an offline dry run. */
+  /** Custom Connection id; undefined for an offline dry run or when given by name. */
   connectionId: number | undefined
-  /** Custom Connection resource id; undefined only for an offline dry run. */
+  /** Custom Connection resource id; undefined for an offline dry run or when given by name. */
   resourceId: number | undefined
   /** How records reach Drata: plain upserts that never delete, or a snapshot in a session. */
   mode: Mode
@@ -90,6 +90,13 @@ export interface Settings {
   vendorReview: VendorReviewSettings | undefined
   /** Whether to list the Drata audit events of this run's writes. */
   auditEvents: boolean
+  /**
+   * The Custom Connection by name (its clientAlias) instead of `connectionId`; resolved through
+   * Drata once, before any write. Never set together with `connectionId`.
+   */
+  connectionName: string | undefined
+  /** The resource by name instead of `resourceId`; resolved with the connection. */
+  resourceName: string | undefined
   /** Notes about the inputs for the log (such as a value that was shortened). */
   warnings: string[]
 }

@@ -17,7 +17,7 @@ export const PERMISSIONS = {
 export type Permission = keyof typeof PERMISSIONS
 
 /** The API area a request belongs to; it decides what an error status means for the user. */
-export type Area = 'records' | 'sessions' | 'assets' | 'reviews' | 'events'
+export type Area = 'records' | 'sessions' | 'assets' | 'reviews' | 'events' | 'connections'
 
 /** What a request is for: used in error messages and to name the permission a 403 lacks. */
 export interface Operation {
@@ -83,6 +83,12 @@ const HINTS: Record<Area, { 400: string; 404: string; 413: string; 422: string }
     404: "Check 'vendor-id': no such vendor in this Drata account.",
     413: "The file in 'vendor-review-file' is larger than Drata accepts; attach a smaller file (compress or split it).",
     422: "Drata could not process the review: check 'vendor-review-requester-id' (a user of this account), 'vendor-review-deadline' and 'vendor-review-document-type'.",
+  },
+  connections: {
+    400: 'The Custom Connections query was refused; this is a bug of this action, please report it.',
+    404: "Check 'connection-id': no such Custom Connection in this account and region.",
+    413: 'The Custom Connections query was too large; this is a bug of this action, please report it.',
+    422: 'The Custom Connections query was refused; this is a bug of this action, please report it.',
   },
   events: {
     400: 'The audit event query was refused; this is a bug of this action, please report it.',

@@ -1,5 +1,6 @@
 import { AssetsApi } from './assets.js'
 import { type ClientOptions, DrataClient } from './client.js'
+import { ConnectionsApi } from './connections.js'
 import { EventsApi } from './events.js'
 import { Pacer } from './pacer.js'
 import { RecordsApi, type ResourceRef } from './custom-data.js'
@@ -17,6 +18,9 @@ export interface DrataApis {
   api: RecordsApi | undefined
   /** The same on a client that is never aborted, for the final cancel. */
   cleanupApi: RecordsApi | undefined
+  /** The records endpoints of a resource resolved later (by name): the two above, for `ref`. */
+  forResource(ref: ResourceRef): { api: RecordsApi; cleanupApi: RecordsApi }
+  connections: ConnectionsApi
   assets: AssetsApi
   vendors: VendorsApi
   events: EventsApi
@@ -44,6 +48,11 @@ export function buildApi(config: ApiConfig): DrataApis {
   return {
     api: config.ref && new RecordsApi(client, config.ref),
     cleanupApi: config.ref && new RecordsApi(cleanup, config.ref),
+    forResource: (ref) => ({
+      api: new RecordsApi(client, ref),
+      cleanupApi: new RecordsApi(cleanup, ref),
+    }),
+    connections: new ConnectionsApi(client),
     assets: new AssetsApi(client),
     vendors: new VendorsApi(client),
     events: new EventsApi(client),

@@ -29,6 +29,8 @@ export interface DrataReview {
   createdAt?: string
   status?: string
   type?: string
+  /** HateoasLinksPublicV2Dto: `self.href` is the review's page in the Drata web app. */
+  _links?: { self?: { href?: string } }
 }
 
 /** What a review is created with (VendorSecurityReviewCreateRequestPublicV2Dto). */

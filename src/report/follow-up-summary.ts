@@ -47,6 +47,12 @@ export function followUpSummary(report: RunReport, clean: (s: string) => string)
         ],
       ),
     )
+    // The only Drata page this action can link: Drata's answer names it (_links.self.href).
+    if (review.link) {
+      parts.push(
+        `<p><a href="${escapeHtml(review.link).replace(/"/g, '&quot;')}">Open the review in Drata</a></p>`,
+      )
+    }
   }
   if (events) {
     parts.push(

@@ -39,6 +39,10 @@ export function resultObject(report: RunReport): Record<string, unknown> {
     asset: report.followUp.asset ?? null,
     vendorReview: report.followUp.review ?? null,
     eventIds: report.followUp.events?.map((e) => e.id) ?? [],
+    connectionId: report.target?.connectionId ?? null,
+    resourceId: report.target?.resourceId ?? null,
+    connectionName: report.target?.connectionName ?? null,
+    resourceName: report.target?.resourceName ?? null,
     error: o.error ?? report.followUp.error ?? null,
   }
 }

@@ -15,6 +15,16 @@ export interface RunReport {
   requests: number
   retries: number
   durationMs: number
+  /**
+   * The Custom Connection resource of the run: ids (resolved from names when names were given),
+   * and the names Drata gave them; null where unknown (an offline dry run does not look names up).
+   */
+  target?: {
+    connectionId: number | null
+    resourceId: number | null
+    connectionName: string | null
+    resourceName: string | null
+  }
   /** Set when inputs or records were invalid: nothing was sent to Drata. */
   invalid?: boolean
 }

@@ -46,6 +46,7 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
       ],
     ),
   )
+  if (report.target) parts.push(targetLine(report.target, clean))
   const perSource = new Map<string, number>()
   for (const r of report.records) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1)
   if (perSource.size > 0) {
@@ -98,6 +99,18 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
   parts.push(...followUpSummary(report, clean))
   if (o.dryRun) parts.push(preview(report, clean))
   return `${parts.join('\n\n')}\n`
+}
+
+/**
+ * Where the records went. Not a link: Drata's API definitions give no web app URL for a Custom
+ * Connection resource (nor its workspace), so none is guessed.
+ */
+function targetLine(target: NonNullable<RunReport['target']>, clean: (s: string) => string) {
+  const part = (kind: string, id: number | null, name: string | null) => {
+    const named = name === null ? '' : `<strong>${escapeHtml(clean(name))}</strong> `
+    return `${kind} ${named}(id ${id === null ? 'not looked up' : id})`
+  }
+  return `<p>Drata ${part('resource', target.resourceId, target.resourceName)} of ${part('connection', target.connectionId, target.connectionName)}</p>`
 }
 
 function headline(report: RunReport): string {

@@ -10,6 +10,8 @@ export interface ReviewOutcome {
   vendorId: number
   title: string
   withFile: boolean
+  /** The review's page in Drata, when Drata's answer gave one (`_links.self.href`). */
+  link?: string
 }
 
 /**
@@ -35,7 +37,7 @@ export async function openReview(
     logger.info(
       `Vendor ${settings.vendorId} already has review ${existing.id} '${settings.title}'; reusing it`,
     )
-    return { ...outcome, action: 'reused', id: existing.id }
+    return { ...outcome, action: 'reused', id: existing.id, ...linkOf(existing) }
   }
   if (dryRun) return outcome
   const body: ReviewCreate = {
@@ -48,7 +50,20 @@ export async function openReview(
     ...(settings.note ? { note: settings.note } : {}),
   }
   const created = await createOnce(api, settings, body, logger)
-  return { ...outcome, id: created.id }
+  return { ...outcome, id: created.id, ...linkOf(created) }
+}
+
+/** Drata's own link to the review; only an https page of drata.com is kept. */
+function linkOf(review: DrataReview): { link?: string } {
+  const href = review._links?.self?.href
+  if (typeof href !== 'string') return {}
+  try {
+    const url = new URL(href)
+    const drata = url.hostname === 'drata.com' || url.hostname.endsWith('.drata.com')
+    return url.protocol === 'https:' && drata ? { link: url.toString() } : {}
+  } catch {
+    return {}
+  }
 }
 
 /** Creates the review; after an answer that was lost, looks for it by title before retrying. */

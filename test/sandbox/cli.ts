@@ -1,5 +1,6 @@
 // Stand-alone sandbox for demos and manual runs: node test/sandbox/cli.ts [--port N]
 import { parseArgs } from 'node:util'
+import { DEMO_RESOURCES } from './connections.ts'
 import { startSandbox } from './server.ts'
 
 const { values } = parseArgs({ options: { port: { type: 'string' } } })
@@ -9,12 +10,15 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2)
 }
 
-const sandbox = await startSandbox({ port })
+const sandbox = await startSandbox({ port, resources: DEMO_RESOURCES })
 console.log(
-  `Drata sandbox listening on ${sandbox.url} (API key: sandbox-key acting as user 1, connection 1, resource 1, vendors 11 and 12)`,
+  `Drata sandbox listening on ${sandbox.url} (API key: sandbox-key acting as user 1; vendors 11 and 12)`,
 )
 console.log(
-  'APIs: custom data records and sessions, /assets, /vendors/{id}/security-reviews, /events',
+  "Custom Connections: 1 'GitHub evidence' (resources 1 'Builds', 2 'Releases'), 2 'Nightly posture' (resource 3 'Repository')",
+)
+console.log(
+  'APIs: custom connections, custom data records and sessions, /assets, /vendors/{id}/security-reviews, /events',
 )
 console.log(
   `Control endpoints (no auth): ${sandbox.url.replace('/public/v2', '/__sandbox/')} state, requests, faults, seed`,

@@ -1,6 +1,7 @@
 // The routing table's building blocks, shared by every API area (records and sessions in
 // routes.ts, assets.ts, vendors.ts, events.ts).
 import type { AssetStore } from './assets.ts'
+import type { SandboxConnection } from './connections.ts'
 import type { Directory } from './directory.ts'
 import { badRequest } from './errors.ts'
 import type { EventLog } from './events.ts'
@@ -37,6 +38,8 @@ export interface ApiContext {
   assets: AssetStore
   reviews: ReviewStore
   events: EventLog
+  /** The account's Custom Connections with their resources, in id order. */
+  connections: SandboxConnection[]
 }
 
 /** One routed call: the path's captured segments (decoded), the request, the acting user id. */

@@ -1,6 +1,7 @@
 // Custom Data Records and Sessions routes, and the routing table of every API area.
 import { ASSET_ROUTES } from './assets.ts'
 import { authorize, PERMISSIONS } from './auth.ts'
+import { CONNECTION_ROUTES } from './connections.ts'
 import { badRequest, notFound } from './errors.ts'
 import { EVENT_ROUTES } from './events.ts'
 import { checkQueryNames, PAGE_PARAMS, paginate, parsePageQuery } from './pagination.ts'
@@ -38,7 +39,13 @@ const RECORD_ROUTES: Route[] = [
 ]
 
 /** The routing table: every API area's routes. */
-const ROUTES: Route[] = [...RECORD_ROUTES, ...ASSET_ROUTES, ...VENDOR_ROUTES, ...EVENT_ROUTES]
+const ROUTES: Route[] = [
+  ...RECORD_ROUTES,
+  ...ASSET_ROUTES,
+  ...VENDOR_ROUTES,
+  ...EVENT_ROUTES,
+  ...CONNECTION_ROUTES,
+]
 
 /** Routes, authorises and handles one API request; throws HttpError for error answers. */
 export function handleApi(ctx: ApiContext, req: ApiRequest): ApiReply {

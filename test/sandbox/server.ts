@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { AssetStore, FULL_ASSET_VIEW } from './assets.ts'
 import { RateLimiter } from './auth.ts'
+import { buildConnections } from './connections.ts'
 import { CONTROL_PREFIX, handleControl } from './control.ts'
 import { DEFAULT_USERS, DEFAULT_VENDORS, Directory } from './directory.ts'
 import { badRequest, CODES, HttpError, notFound, plainError, publicError } from './errors.ts'
@@ -49,12 +50,17 @@ interface Context extends ApiContext {
 export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
   const now = opts.now ?? (() => new Date())
   const resources = opts.resources ?? [{ connectionId: 1, resourceId: 1 }]
-  const store = new Store(resources, now)
+  // A soft-deleted resource is listed, but takes no records.
+  const store = new Store(
+    resources.filter((r) => r.deletedAt === undefined),
+    now,
+  )
   const directory = new Directory(
     opts.users ?? DEFAULT_USERS,
     opts.vendors ?? DEFAULT_VENDORS,
     resources.map((r) => r.connectionId),
   )
+  const connections = buildConnections(resources, directory.adminUserId())
   const keys = opts.keys ?? { 'sandbox-key': {} }
   checkKeyUsers(keys, directory)
   const assets = new AssetStore(now, directory)
@@ -121,6 +127,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     assets,
     reviews,
     events,
+    connections,
     faults,
     limiter: new RateLimiter(opts.rateLimitPerMinute ?? 500, now),
     hooks,

@@ -34,6 +34,12 @@ export interface ResourceConfig {
   resourceId: number
   /** JSON Schema every record must satisfy; default `{ type: 'object' }`. */
   schema?: object
+  /** The connection's name in Drata (its clientAlias); default `Connection <connectionId>`. */
+  connectionAlias?: string | null
+  /** The resource's name; default `Resource <resourceId>`. */
+  resourceName?: string
+  /** Set for a soft-deleted resource: listed with this deletedAt, but it takes no records. */
+  deletedAt?: string
 }
 
 /** Options of {@link startSandbox}. */

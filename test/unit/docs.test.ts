@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUT, readSettings } from '../../src/inputs.js'
 import { OUTPUT } from '../../src/report/outputs.js'
+import { COLLECTOR_ERRORS, COLLECTORS, MODES, REGIONS } from '../../src/settings.js'
+import { ASSET_ACTION_VALUES, MODE_VALUES, SESSION_STATUS_VALUES } from '../../src/value-docs.js'
 
 const root = new URL('../../', import.meta.url)
 const action = parse(readFileSync(new URL('action.yml', root), 'utf8')) as {
@@ -22,6 +24,24 @@ function tableAfter(heading: string): Array<[string, string]> {
       const cells = line.split(/(?<!\\)\|/).map((c) => c.trim())
       return [cells[1]?.replace(/`/g, '') ?? '', cells[2]?.replace(/`/g, '') ?? '']
     })
+}
+
+/** The README table row of `name` under a heading, backticks and escapes removed. */
+function rowOf(heading: string, name: string): { text: string; ticked: string[] } {
+  const section = readme.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? ''
+  const line = section.split('\n').find((l) => l.startsWith(`| \`${name}\``)) ?? ''
+  const meaning = line
+    .split(/(?<!\\)\|/)
+    .slice(2)
+    .join('|')
+  return {
+    text: plain(meaning),
+    ticked: [...meaning.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? ''),
+  }
+}
+
+function plain(text: string): string {
+  return text.replace(/`/g, '').replace(/\\\|/g, '|').replace(/\s+/g, ' ')
 }
 
 describe('action.yml, the README and the code agree', () => {
@@ -85,5 +105,42 @@ describe('action.yml, the README and the code agree', () => {
     expect(fromDefaults.sessionId).toMatch(/^gh-1-1-[0-9a-f]{8}$/)
     expect(fromEmpty.sessionId).toMatch(/^gh-1-1-[0-9a-f]{8}$/)
     expect({ ...fromDefaults, sessionId: '' }).toEqual({ ...fromEmpty, sessionId: '' })
+  })
+
+  describe('on what each enumerated value means', () => {
+    const described = [
+      { kind: 'inputs', heading: 'Inputs', name: 'mode', values: MODE_VALUES, code: MODES },
+      {
+        kind: 'outputs',
+        heading: 'Outputs',
+        name: 'session-status',
+        values: SESSION_STATUS_VALUES,
+      },
+      { kind: 'outputs', heading: 'Outputs', name: 'asset-action', values: ASSET_ACTION_VALUES },
+    ] as const
+    it.each(described)('$name: every value, with its meaning from src/value-docs.ts', (d) => {
+      if ('code' in d) expect(Object.keys(d.values)).toEqual([...d.code])
+      const yml = plain(action[d.kind][d.name]?.description ?? '')
+      const row = rowOf(d.heading, d.name)
+      for (const [value, meaning] of Object.entries(d.values)) {
+        expect(yml, `action.yml ${d.name}`).toContain(`${value} (${meaning})`)
+        expect(row.text, `README ${d.name}`).toContain(`${value} (${meaning})`)
+      }
+    })
+
+    const listed = [
+      { name: 'region', values: Object.keys(REGIONS) },
+      { name: 'collect', values: [...COLLECTORS, 'auto', 'none'] },
+      { name: 'collector-errors', values: [...COLLECTOR_ERRORS] },
+    ]
+    it.each(listed)('$name: the values the code takes, and no other', ({ name, values }) => {
+      const yml = action.inputs[name]?.description ?? ''
+      for (const value of values) {
+        expect(yml, `action.yml ${name}`).toMatch(new RegExp(`(^|[^\\w-])${value}([^\\w-]|$)`))
+      }
+      const row = rowOf('Inputs', name)
+      const words = row.ticked.filter((t) => /^[a-z][a-z-]*$/.test(t))
+      expect([...new Set(words)].sort(), `README ${name}`).toEqual([...values].sort())
+    })
   })
 })

@@ -504,3 +504,38 @@ describe('booleans', () => {
     ])
   })
 })
+
+describe('connection and resource names', () => {
+  it('stand in for the ids', () => {
+    const s = readSettings(
+      reader({ 'api-key': 'k', connection: 'GitHub evidence', resource: 'Builds' }),
+      ENV,
+    )
+    expect(s).toMatchObject({
+      connectionId: undefined,
+      resourceId: undefined,
+      connectionName: 'GitHub evidence',
+      resourceName: 'Builds',
+    })
+  })
+
+  it('each excludes its id, and a missing target names both ways to give it', () => {
+    expect(problems({ ...BASE, connection: 'GitHub', resource: 'Builds' })).toEqual([
+      "'connection' and 'connection-id' exclude each other: give the name or the id, not both (got 'GitHub' and '7')",
+      "'resource' and 'resource-id' exclude each other: give the name or the id, not both (got 'Builds' and '9')",
+    ])
+    const missing = problems({ 'api-key': 'k' })
+    expect(missing).toContain(
+      "'connection-id' is required: the positive integer id of the Custom Connection in Drata (or its name in 'connection')",
+    )
+    expect(missing.join('\n')).toContain("(or its name in 'resource')")
+  })
+
+  it('a name and the other id can be mixed', () => {
+    const s = readSettings(
+      reader({ 'api-key': 'k', connection: 'GitHub', 'resource-id': '4' }),
+      ENV,
+    )
+    expect(s).toMatchObject({ connectionName: 'GitHub', resourceId: 4, connectionId: undefined })
+  })
+})

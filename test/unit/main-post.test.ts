@@ -72,6 +72,82 @@ describe('main', () => {
   })
 })
 
+describe('main with connection and resource names', () => {
+  const NAMED = [
+    { connectionId: 1, resourceId: 1, connectionAlias: 'Other', resourceName: 'Builds' },
+    { connectionId: 3, resourceId: 31, connectionAlias: 'GitHub', resourceName: 'Builds' },
+    { connectionId: 3, resourceId: 32, resourceName: 'Releases' },
+  ]
+  const named = (extra: Record<string, string> = {}) =>
+    env({
+      'api-key': KEY,
+      'api-url': sandbox.url,
+      connection: 'GitHub',
+      resource: 'Releases',
+      collect: 'none',
+      records: '{"id":"a"}',
+      mode: 'replace',
+      ...extra,
+    })
+
+  it('resolves them once, before any write, and pushes to that resource', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} }, resources: NAMED })
+    const rec = recordingIO()
+    await runMain(named(), { io: rec.io, ...noWait })
+    expect(rec.failed).toEqual([])
+    expect(sandbox.activeRecords(3, 32).map((r) => r.id)).toEqual(['a'])
+    expect(sandbox.activeRecords(3, 31)).toEqual([])
+    const lists = sandbox.requests.filter((r) => r.path === '/custom-connections')
+    expect(lists).toHaveLength(1)
+    expect(sandbox.requests[0]?.path).toBe('/custom-connections')
+    expect(JSON.parse(rec.outputs.result ?? '{}')).toMatchObject({
+      connectionId: 3,
+      resourceId: 32,
+      connectionName: 'GitHub',
+      resourceName: 'Releases',
+    })
+    expect(rec.summary[0]).toContain(
+      'Drata resource <strong>Releases</strong> (id 32) of connection <strong>GitHub</strong> (id 3)',
+    )
+    // The post step cancels on the resolved resource.
+    expect(JSON.parse(rec.state.session ?? '{}')).toMatchObject({ connectionId: 3, resourceId: 32 })
+  })
+
+  it('an unknown name fails the step with the names that exist, writes nothing, whatever fail-on-error says', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} }, resources: NAMED })
+    const rec = recordingIO()
+    await runMain(named({ resource: 'Deploys', 'fail-on-error': 'false' }), {
+      io: rec.io,
+      ...noWait,
+    })
+    expect(rec.failed).toHaveLength(1)
+    expect(rec.failed[0]).toContain(
+      "'resource' 'Deploys' is not the name of a resource of connection 'GitHub' (id 3). Resources of connection 'GitHub' (id 3): 'Builds' (id 31), 'Releases' (id 32).",
+    )
+    expect(sandbox.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /custom-connections',
+    ])
+    expect(rec.summary[0]).toContain('Nothing was sent to Drata')
+  })
+
+  it('a key without the list permission fails naming it; fail-on-error false softens it like any Drata failure', async () => {
+    sandbox = await startSandbox({
+      keys: { [KEY]: { permissions: ['custom-connections-data-post'] } },
+      resources: NAMED,
+    })
+    const rec = recordingIO()
+    await runMain(named(), { io: rec.io, ...noWait })
+    expect(rec.failed[0]).toContain('Custom Connections Management: List Custom Connections')
+    expect(sandbox.requests.filter((r) => r.method !== 'GET')).toEqual([])
+    const soft = recordingIO()
+    await runMain(named({ 'fail-on-error': 'false' }), { io: soft.io, ...noWait })
+    expect(soft.failed).toEqual([])
+    expect(
+      soft.calls.some((c) => c.startsWith('warning:') && c.includes('custom-connections-get')),
+    ).toBe(true)
+  })
+})
+
 describe('post', () => {
   const saved = () => ({
     'session-closed': 'false',

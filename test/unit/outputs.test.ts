@@ -63,8 +63,22 @@ describe('resultObject', () => {
       asset: null,
       vendorReview: null,
       eventIds: [],
+      connectionId: null,
+      resourceId: null,
+      connectionName: null,
+      resourceName: null,
       error: null,
     })
+  })
+
+  it('holds the target: the ids (resolved from names) and the names Drata gave them', () => {
+    const target = {
+      connectionId: 3,
+      resourceId: 31,
+      connectionName: 'GitHub',
+      resourceName: 'Builds',
+    }
+    expect(resultObject({ ...report({}), target })).toMatchObject(target)
   })
 
   it('names every rejected record by id, with its status and message', () => {

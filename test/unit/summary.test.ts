@@ -363,3 +363,30 @@ describe('buildSummary preview', () => {
     expect(buildSummary(report(), keep)).not.toContain('Preview')
   })
 })
+
+describe('buildSummary links', () => {
+  it('links the vendor review to the page Drata named, and the resource to nothing (no URL can be built)', () => {
+    const review = {
+      action: 'created' as const,
+      id: 9,
+      vendorId: 12,
+      title: 'T',
+      withFile: false,
+      link: 'https://app.drata.com/risk/vendors/profile/12/overview',
+    }
+    const target = {
+      connectionId: 3,
+      resourceId: 31,
+      connectionName: 'GitHub',
+      resourceName: 'B<i>',
+    }
+    const s = buildSummary({ ...report(), followUp: { review }, target }, keep)
+    expect(s).toContain(
+      '<p><a href="https://app.drata.com/risk/vendors/profile/12/overview">Open the review in Drata</a></p>',
+    )
+    expect(s).toContain(
+      '<p>Drata resource <strong>B&lt;i&gt;</strong> (id 31) of connection <strong>GitHub</strong> (id 3)</p>',
+    )
+    expect(s.match(/<a /g)).toHaveLength(1)
+  })
+})

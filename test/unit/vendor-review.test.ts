@@ -129,6 +129,19 @@ describe('openReview', () => {
     })
   })
 
+  it("keeps Drata's own link to the review, only when it is an https page of drata.com", async () => {
+    const fake = new FakeVendors()
+    const existing = fake.add(12, SETTINGS.title)
+    existing._links = { self: { href: 'https://app.drata.com/risk/vendors/profile/12/overview' } }
+    expect((await open(fake)).outcome.link).toBe(
+      'https://app.drata.com/risk/vendors/profile/12/overview',
+    )
+    for (const href of ['http://app.drata.com/x', 'https://drata.com.evil.example/x', 'nope']) {
+      existing._links = { self: { href } }
+      expect((await open(fake)).outcome.link, href).toBeUndefined()
+    }
+  })
+
   it('reuses the review with the same title instead of opening a second', async () => {
     const fake = new FakeVendors()
     const existing = fake.add(12, SETTINGS.title)
