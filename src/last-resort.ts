@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { envInputReader, INPUT } from './inputs.js'
-import { proxyPasswords, redact } from './report/redact.js'
+import { proxyPasswords, redact } from './secrets.js'
 
 /**
  * The steps report their own failures; this catches only what they could not (such as an

@@ -73779,198 +73779,14 @@ class VendorsApi {
 
 /***/ }),
 
-/***/ 4098:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   b: () => (/* binding */ INPUT)
-/* harmony export */ });
-/** Every input name, in one table; action.yml and the README document the same names. */
-const INPUT = {
-    apiKey: 'api-key',
-    region: 'region',
-    apiUrl: 'api-url',
-    connectionId: 'connection-id',
-    resourceId: 'resource-id',
-    mode: 'mode',
-    sessionId: 'session-id',
-    records: 'records',
-    recordsFile: 'records-file',
-    idField: 'id-field',
-    collect: 'collect',
-    batchSize: 'batch-size',
-    retentionDays: 'retention-days',
-    allowShrink: 'allow-shrink',
-    dryRun: 'dry-run',
-    maxRetries: 'max-retries',
-    failOnError: 'fail-on-error',
-    requestTimeout: 'request-timeout',
-    sessionWait: 'session-wait',
-    retryWait: 'retry-wait',
-    staleSessionAfter: 'stale-session-after',
-    githubToken: 'github-token',
-    artifacts: 'artifacts',
-    collectorErrors: 'collector-errors',
-    asset: 'asset',
-    environment: 'environment',
-    assetName: 'asset-name',
-    assetDescription: 'asset-description',
-    assetNotes: 'asset-notes',
-    assetType: 'asset-type',
-    assetClassTypes: 'asset-class-types',
-    assetOwnerId: 'asset-owner-id',
-    assetExternalId: 'asset-external-id',
-    assetExternalOwnerId: 'asset-external-owner-id',
-    vendorId: 'vendor-id',
-    vendorReviewType: 'vendor-review-type',
-    vendorReviewStatus: 'vendor-review-status',
-    vendorReviewTitle: 'vendor-review-title',
-    vendorReviewDeadline: 'vendor-review-deadline',
-    vendorReviewRequesterId: 'vendor-review-requester-id',
-    vendorReviewNote: 'vendor-review-note',
-    vendorReviewFile: 'vendor-review-file',
-    vendorReviewDocumentType: 'vendor-review-document-type',
-    auditEvents: 'audit-events',
-    connection: 'connection',
-    resource: 'resource',
-};
-
-
-/***/ }),
-
-/***/ 935:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   tT: () => (/* binding */ envInputReader)
-/* harmony export */ });
-/* unused harmony exports InputError, Parser, splitList */
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_path__WEBPACK_IMPORTED_MODULE_0__);
-
-/** Thrown when inputs are invalid; `problems` holds one line per input. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-        this.problems = problems;
-        this.name = 'InputError';
-    }
-}
-/** Reads an input the way the runner passes it (INPUT_<NAME> in the environment), trimmed. */
-function envInputReader(env) {
-    return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
-}
-const TRUE = new Set(['true', 'True', 'TRUE']);
-const FALSE = new Set(['false', 'False', 'FALSE']);
-/** Small typed readers; each records a problem that names the input and the expected form. */
-class Parser {
-    read;
-    problems;
-    /** Non-fatal notes for the log, such as a value that was shortened. */
-    warnings = [];
-    constructor(read, problems) {
-        this.read = read;
-        this.problems = problems;
-    }
-    bool(name, fallback) {
-        const raw = this.read(name);
-        if (raw === '')
-            return fallback;
-        if (TRUE.has(raw))
-            return true;
-        if (FALSE.has(raw))
-            return false;
-        this.problems.push(`'${name}' must be true or false (got '${raw}')`);
-        return fallback;
-    }
-    oneOf(name, allowed, fallback, fold = (s) => s.toLowerCase()) {
-        const raw = this.read(name);
-        if (raw === '')
-            return fallback;
-        const value = fold(raw);
-        if (allowed.includes(value))
-            return value;
-        this.problems.push(`'${name}' must be one of ${allowed.join(', ')} (got '${raw}')`);
-        return fallback;
-    }
-    intInRange(name, fallback, min, max) {
-        const raw = this.read(name);
-        if (raw === '')
-            return fallback;
-        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-        if (Number.isSafeInteger(value) && value >= min && value <= max)
-            return value;
-        this.problems.push(`'${name}' must be a whole number from ${min} to ${max} (got '${raw}')`);
-        return fallback;
-    }
-    /** A positive integer id; `required` names what the id is for when it is missing. */
-    positiveInt(name, required) {
-        const raw = this.read(name);
-        if (raw === '') {
-            if (required)
-                this.problems.push(`'${name}' is required: ${required}`);
-            return undefined;
-        }
-        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-        if (Number.isSafeInteger(value) && value > 0)
-            return value;
-        this.problems.push(`'${name}' must be a positive integer (got '${raw}')`);
-        return undefined;
-    }
-    patterns(name) {
-        const patterns = splitList(this.read(name), /\r?\n/);
-        for (const pattern of patterns) {
-            const negated = pattern.startsWith('!') ? pattern.slice(1) : pattern;
-            if (path.isAbsolute(negated) || negated.split(/[\\/]/).includes('..')) {
-                this.problems.push(`'${name}' patterns must be relative paths inside GITHUB_WORKSPACE (got '${pattern}')`);
-            }
-        }
-        return patterns;
-    }
-    /** Free text of at most `max` characters; a longer value is shortened with a warning. */
-    text(name, fallback, max) {
-        const value = this.read(name) || fallback;
-        if (value.length <= max)
-            return value;
-        this.warnings.push(`'${name}' is ${value.length} characters; Drata takes at most ${max}, so it was shortened`);
-        return `${value.slice(0, max - 1)}…`;
-    }
-    /** A comma or newline separated list of allowed values (case-insensitive), without repeats. */
-    list(name, allowed, fallback) {
-        const raw = splitList(this.read(name), /[,\r\n]+/);
-        if (raw.length === 0)
-            return [...fallback];
-        const chosen = new Set();
-        for (const item of raw) {
-            const value = item.toUpperCase();
-            if (allowed.includes(value))
-                chosen.add(value);
-            else
-                this.problems.push(`'${name}' has '${item}'; expected any of ${allowed.join(', ')}`);
-        }
-        return [...chosen];
-    }
-}
-/** Splits a list input on the separator, trimming items and dropping empty ones. */
-function splitList(raw, separator) {
-    return raw
-        .split(separator)
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-}
-
-
-/***/ }),
-
-/***/ 758:
+/***/ 1289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  bO: () => (/* reexport */ input_names/* INPUT */.b),
-  tT: () => (/* reexport */ input_parser/* envInputReader */.tT)
+  bO: () => (/* reexport */ input_names_INPUT),
+  tT: () => (/* reexport */ envInputReader)
 });
 
 // UNUSED EXPORTS: InputError, defaultSessionId, readSettings
@@ -74517,8 +74333,57 @@ function valueProblem(value, maxDepth) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./src/input-names.ts
-var input_names = __nccwpck_require__(4098);
+;// CONCATENATED MODULE: ./src/input-names.ts
+/** Every input name, in one table; action.yml and the README document the same names. */
+const input_names_INPUT = {
+    apiKey: 'api-key',
+    region: 'region',
+    apiUrl: 'api-url',
+    connectionId: 'connection-id',
+    resourceId: 'resource-id',
+    mode: 'mode',
+    sessionId: 'session-id',
+    records: 'records',
+    recordsFile: 'records-file',
+    idField: 'id-field',
+    collect: 'collect',
+    batchSize: 'batch-size',
+    retentionDays: 'retention-days',
+    allowShrink: 'allow-shrink',
+    dryRun: 'dry-run',
+    maxRetries: 'max-retries',
+    failOnError: 'fail-on-error',
+    requestTimeout: 'request-timeout',
+    sessionWait: 'session-wait',
+    retryWait: 'retry-wait',
+    staleSessionAfter: 'stale-session-after',
+    githubToken: 'github-token',
+    artifacts: 'artifacts',
+    collectorErrors: 'collector-errors',
+    asset: 'asset',
+    environment: 'environment',
+    assetName: 'asset-name',
+    assetDescription: 'asset-description',
+    assetNotes: 'asset-notes',
+    assetType: 'asset-type',
+    assetClassTypes: 'asset-class-types',
+    assetOwnerId: 'asset-owner-id',
+    assetExternalId: 'asset-external-id',
+    assetExternalOwnerId: 'asset-external-owner-id',
+    vendorId: 'vendor-id',
+    vendorReviewType: 'vendor-review-type',
+    vendorReviewStatus: 'vendor-review-status',
+    vendorReviewTitle: 'vendor-review-title',
+    vendorReviewDeadline: 'vendor-review-deadline',
+    vendorReviewRequesterId: 'vendor-review-requester-id',
+    vendorReviewNote: 'vendor-review-note',
+    vendorReviewFile: 'vendor-review-file',
+    vendorReviewDocumentType: 'vendor-review-document-type',
+    auditEvents: 'audit-events',
+    connection: 'connection',
+    resource: 'resource',
+};
+
 ;// CONCATENATED MODULE: ./src/asset/settings.ts
 
 
@@ -74722,8 +74587,120 @@ function defaultTitle(ctx) {
     return `${head}${workflow}${tail}`;
 }
 
-// EXTERNAL MODULE: ./src/input-parser.ts
-var input_parser = __nccwpck_require__(935);
+;// CONCATENATED MODULE: ./src/input-parser.ts
+
+/** Thrown when inputs are invalid; `problems` holds one line per input. */
+class input_parser_InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'InputError';
+    }
+}
+/** Reads an input the way the runner passes it (INPUT_<NAME> in the environment), trimmed. */
+function envInputReader(env) {
+    return (name) => (env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '').trim();
+}
+const TRUE = new Set(['true', 'True', 'TRUE']);
+const FALSE = new Set(['false', 'False', 'FALSE']);
+/** Small typed readers; each records a problem that names the input and the expected form. */
+class input_parser_Parser {
+    read;
+    problems;
+    /** Non-fatal notes for the log, such as a value that was shortened. */
+    warnings = [];
+    constructor(read, problems) {
+        this.read = read;
+        this.problems = problems;
+    }
+    bool(name, fallback) {
+        const raw = this.read(name);
+        if (raw === '')
+            return fallback;
+        if (TRUE.has(raw))
+            return true;
+        if (FALSE.has(raw))
+            return false;
+        this.problems.push(`'${name}' must be true or false (got '${raw}')`);
+        return fallback;
+    }
+    oneOf(name, allowed, fallback, fold = (s) => s.toLowerCase()) {
+        const raw = this.read(name);
+        if (raw === '')
+            return fallback;
+        const value = fold(raw);
+        if (allowed.includes(value))
+            return value;
+        this.problems.push(`'${name}' must be one of ${allowed.join(', ')} (got '${raw}')`);
+        return fallback;
+    }
+    intInRange(name, fallback, min, max) {
+        const raw = this.read(name);
+        if (raw === '')
+            return fallback;
+        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+        if (Number.isSafeInteger(value) && value >= min && value <= max)
+            return value;
+        this.problems.push(`'${name}' must be a whole number from ${min} to ${max} (got '${raw}')`);
+        return fallback;
+    }
+    /** A positive integer id; `required` names what the id is for when it is missing. */
+    positiveInt(name, required) {
+        const raw = this.read(name);
+        if (raw === '') {
+            if (required)
+                this.problems.push(`'${name}' is required: ${required}`);
+            return undefined;
+        }
+        const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+        if (Number.isSafeInteger(value) && value > 0)
+            return value;
+        this.problems.push(`'${name}' must be a positive integer (got '${raw}')`);
+        return undefined;
+    }
+    patterns(name) {
+        const patterns = input_parser_splitList(this.read(name), /\r?\n/);
+        for (const pattern of patterns) {
+            const negated = pattern.startsWith('!') ? pattern.slice(1) : pattern;
+            if (path.isAbsolute(negated) || negated.split(/[\\/]/).includes('..')) {
+                this.problems.push(`'${name}' patterns must be relative paths inside GITHUB_WORKSPACE (got '${pattern}')`);
+            }
+        }
+        return patterns;
+    }
+    /** Free text of at most `max` characters; a longer value is shortened with a warning. */
+    text(name, fallback, max) {
+        const value = this.read(name) || fallback;
+        if (value.length <= max)
+            return value;
+        this.warnings.push(`'${name}' is ${value.length} characters; Drata takes at most ${max}, so it was shortened`);
+        return `${value.slice(0, max - 1)}…`;
+    }
+    /** A comma or newline separated list of allowed values (case-insensitive), without repeats. */
+    list(name, allowed, fallback) {
+        const raw = input_parser_splitList(this.read(name), /[,\r\n]+/);
+        if (raw.length === 0)
+            return [...fallback];
+        const chosen = new Set();
+        for (const item of raw) {
+            const value = item.toUpperCase();
+            if (allowed.includes(value))
+                chosen.add(value);
+            else
+                this.problems.push(`'${name}' has '${item}'; expected any of ${allowed.join(', ')}`);
+        }
+        return [...chosen];
+    }
+}
+/** Splits a list input on the separator, trimming items and dropping empty ones. */
+function input_parser_splitList(raw, separator) {
+    return raw
+        .split(separator)
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
 /** The typed settings the whole action runs on; built once by `inputs.ts`. */
 const settings_MODES = (/* unused pure expression or super */ null && (['append', 'replace']));
@@ -74974,8 +74951,8 @@ function readCollectors(p) {
 /* harmony export */   y: () => (/* binding */ lastResort)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(758);
-/* harmony import */ var _report_redact_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(649);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1289);
+/* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
 
 
 
@@ -74985,8 +74962,8 @@ function readCollectors(p) {
  */
 function lastResort(error) {
     const read = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .envInputReader */ .tT)(process.env);
-    const secrets = [read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken), ...(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .proxyPasswords */ .PK)(process.env)];
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_report_redact_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(error.message, secrets)}`);
+    const secrets = [read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken), ...(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .proxyPasswords */ .PK)(process.env)];
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(error.message, secrets)}`);
 }
 
 
@@ -75143,8 +75120,8 @@ class AssetsApi {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(4371);
-// EXTERNAL MODULE: ./src/report/redact.ts
-var redact = __nccwpck_require__(649);
+// EXTERNAL MODULE: ./src/secrets.ts
+var src_secrets = __nccwpck_require__(7194);
 ;// CONCATENATED MODULE: ./src/drata/errors.ts
 /** Typed Drata API errors whose messages tell the user what to do next. */
 /** Drata permission names (x-drata-permissions) with the label Drata's key editor shows. */
@@ -75504,7 +75481,7 @@ class DrataClient {
                 });
         this.budget = new RetryBudget(options.retryWaitMs ?? DEFAULT_RETRY_WAIT_MS);
         this.deadline = options.deadline ?? ((ms) => AbortSignal.timeout(ms));
-        this.clean = (0,redact/* redactor */.$p)([options.apiKey, ...(options.secrets ?? [])]);
+        this.clean = (0,src_secrets/* redactor */.$p)([options.apiKey, ...(options.secrets ?? [])]);
         this.sleep = options.sleep ?? realSleep;
         this.now = options.now ?? Date.now;
         this.random = options.random ?? Math.random;
@@ -75612,13 +75589,7 @@ function header(value) {
     return Array.isArray(value) ? value[0] : value;
 }
 
-// EXTERNAL MODULE: ./src/input-parser.ts
-var input_parser = __nccwpck_require__(935);
-// EXTERNAL MODULE: ./src/input-names.ts
-var input_names = __nccwpck_require__(4098);
 ;// CONCATENATED MODULE: ./src/drata/connections.ts
-
-
 
 /** The permission listing connections needs, as Drata's key editor shows it. */
 const LIST_PERMISSION = 'custom-connections-get';
@@ -75627,8 +75598,6 @@ const LIST_OP = {
     area: 'connections',
     permission: LIST_PERMISSION,
 };
-/** At most this many names are listed in an error; the count is always given. */
-const MAX_NAMES = 30;
 /** Drata's Custom Connections endpoints (read only). */
 class ConnectionsApi {
     client;
@@ -75643,90 +75612,6 @@ class ConnectionsApi {
         }
         return all;
     }
-}
-/** Whether the inputs name the connection or the resource (so a listing is needed). */
-function needsLookup(query) {
-    return query.connectionName !== undefined || query.resourceName !== undefined;
-}
-/**
- * Resolves the target from one listing of the account's connections. An unknown or ambiguous
- * name, or an id that does not fit, is an InputError that lists the names that exist.
- */
-async function resolveTarget(api, query) {
-    return pickTarget(await api.list(), query);
-}
-/** Picks the connection and resource the query names out of a listing. */
-function pickTarget(connections, query) {
-    const connection = pickConnection(connections, query);
-    const live = (connection.customResources ?? []).filter((r) => !r.deletedAt);
-    const resource = pickResource(connection, live, query);
-    return {
-        connectionId: connection.id,
-        resourceId: resource.id,
-        connectionName: connection.clientAlias,
-        resourceName: resource.name,
-    };
-}
-function pickConnection(connections, query) {
-    const known = `Custom Connections of this account: ${listNames(connections.map(connectionLabel))}`;
-    if (query.connectionName === undefined) {
-        const found = connections.find((c) => c.id === query.connectionId);
-        if (found)
-            return found;
-        throw new InputError([
-            `'${INPUT.connectionId}' ${query.connectionId} is not a Custom Connection of this account. ${known}.`,
-        ]);
-    }
-    const name = query.connectionName;
-    const matches = connections.filter((c) => (c.clientAlias ?? '').trim() === name);
-    if (matches.length === 1 && matches[0])
-        return matches[0];
-    if (matches.length > 1) {
-        throw new InputError([
-            `'${INPUT.connection}' '${name}' is ambiguous: ${matches.length} Custom Connections have that name (ids ${matches.map((c) => c.id).join(', ')}). Give '${INPUT.connectionId}' instead.`,
-        ]);
-    }
-    throw new InputError([
-        `'${INPUT.connection}' '${name}' is not the name of a Custom Connection of this account${suggest(name, connections.map((c) => c.clientAlias ?? ''))}. ${known}.`,
-    ]);
-}
-function pickResource(connection, live, query) {
-    const where = `connection ${connectionLabel(connection)}`;
-    const known = `Resources of ${where}: ${listNames(live.map((r) => `'${r.name}' (id ${r.id})`))}`;
-    if (query.resourceName === undefined) {
-        const found = live.find((r) => r.id === query.resourceId);
-        if (found)
-            return found;
-        throw new InputError([
-            `'${INPUT.resourceId}' ${query.resourceId} is not a resource of ${where}. ${known}.`,
-        ]);
-    }
-    const name = query.resourceName;
-    const matches = live.filter((r) => r.name.trim() === name);
-    if (matches.length === 1 && matches[0])
-        return matches[0];
-    if (matches.length > 1) {
-        throw new InputError([
-            `'${INPUT.resource}' '${name}' is ambiguous: ${matches.length} resources of ${where} have that name (ids ${matches.map((r) => r.id).join(', ')}). Give '${INPUT.resourceId}' instead.`,
-        ]);
-    }
-    throw new InputError([
-        `'${INPUT.resource}' '${name}' is not the name of a resource of ${where}${suggest(name, live.map((r) => r.name))}. ${known}.`,
-    ]);
-}
-function connectionLabel(c) {
-    return c.clientAlias === null ? `(no name, id ${c.id})` : `'${c.clientAlias}' (id ${c.id})`;
-}
-function listNames(labels) {
-    if (labels.length === 0)
-        return 'none';
-    const shown = labels.slice(0, MAX_NAMES).join(', ');
-    return labels.length > MAX_NAMES ? `${shown} and ${labels.length - MAX_NAMES} more` : shown;
-}
-// Names are matched exactly; one that differs only in case is offered, never taken.
-function suggest(name, names) {
-    const close = names.find((n) => n.trim().toLowerCase() === name.toLowerCase());
-    return close === undefined ? '' : ` (did you mean '${close.trim()}'? names are matched exactly)`;
 }
 
 ;// CONCATENATED MODULE: ./src/drata/events.ts
@@ -75957,8 +75842,8 @@ function buildApi(config) {
     };
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 9 modules
-var inputs = __nccwpck_require__(758);
+// EXTERNAL MODULE: ./src/inputs.ts + 11 modules
+var inputs = __nccwpck_require__(1289);
 ;// CONCATENATED MODULE: ./src/drata/confirmed-write.ts
 
 /**
@@ -76245,9 +76130,9 @@ const RECHECK_DELAYS_MS = [2_000, 4_000];
 async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now: Date.now }) {
     const read = (0,inputs/* envInputReader */.tT)(env);
     const apiKey = read(inputs/* INPUT */.bO.apiKey);
-    const secrets = [apiKey, read(inputs/* INPUT */.bO.githubToken), ...(0,redact/* proxyPasswords */.PK)(env)].filter(Boolean);
-    (0,redact/* registerSecrets */.dg)(secrets, (s) => deps.io.setSecret(s));
-    const io = cleanIO(deps.io, (text) => (0,redact/* redact */.E$)(text, secrets));
+    const secrets = [apiKey, read(inputs/* INPUT */.bO.githubToken), ...(0,src_secrets/* proxyPasswords */.PK)(env)].filter(Boolean);
+    (0,src_secrets/* registerSecrets */.dg)(secrets, (s) => deps.io.setSecret(s));
+    const io = cleanIO(deps.io, (text) => (0,src_secrets/* redact */.E$)(text, secrets));
     const saved = openSession(io);
     if (!saved) {
         io.info('No Drata session was left open by the main step');
@@ -76305,7 +76190,7 @@ async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now
 
 /***/ }),
 
-/***/ 649:
+/***/ 7194:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {

@@ -1,5 +1,5 @@
 import { type Dispatcher, EnvHttpProxyAgent, type FormData, request } from 'undici'
-import { redactor } from '../report/redact.js'
+import { redactor } from '../secrets.js'
 import {
   type ApiError,
   errorForStatus,

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { run as runMain } from '../../src/main.js'
 import { run as runPost } from '../../src/post.js'
-import { secretForms } from '../../src/report/redact.js'
+import { secretForms } from '../../src/secrets.js'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
 import { recordingIO } from './action-io-fake.js'
 

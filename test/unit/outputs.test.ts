@@ -3,7 +3,7 @@ import type { DrataEvent } from '../../src/drata/events.js'
 import type { FollowUp } from '../../src/follow-up.js'
 import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
 import { OUTPUT, resultObject, writeOutputs } from '../../src/report/outputs.js'
-import { redact } from '../../src/report/redact.js'
+import { redact } from '../../src/secrets.js'
 import type { RunReport } from '../../src/report/report.js'
 
 const KEY = 'drk_live_0123456789abcdef'

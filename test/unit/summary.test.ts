@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { EvidenceRecord } from '../../src/evidence/assemble.js'
 import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
-import { redact } from '../../src/report/redact.js'
+import { redact } from '../../src/secrets.js'
 import type { RunReport } from '../../src/report/report.js'
 import { buildSummary, MAX_FAILURE_ROWS, PREVIEW_RECORDS } from '../../src/report/summary.js'
 

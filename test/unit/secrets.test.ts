@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { proxyPasswords, redact, registerSecrets, secretForms } from '../../src/report/redact.js'
+import { proxyPasswords, redact, registerSecrets, secretForms } from '../../src/secrets.js'
 
 // Characters that URL encoding, JSON escaping and base64 (+ and /) all treat differently.
 const KEY = 'drata_Key/with+odd"chars\\&=?end'
