@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
 import { INPUT, readSettings } from '../../src/inputs.js'
@@ -143,4 +143,36 @@ describe('action.yml, the README and the code agree', () => {
       expect([...new Set(words)].sort(), `README ${name}`).toEqual([...values].sort())
     })
   })
+})
+
+describe('the README’s troubleshooting table', () => {
+  // Every message it quotes must be one the code can print, so the table cannot drift.
+  const source = readdirSync(new URL('src/', root), { recursive: true })
+    .filter((f) => String(f).endsWith('.ts'))
+    .map((f) => readFileSync(new URL(`src/${String(f)}`, root), 'utf8'))
+    .join('\n')
+  const rows = (readme.split('\n## Troubleshooting\n')[1] ?? '')
+    .split('\n## ')[0]!
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+
+  it('has rows', () => {
+    expect(rows.length).toBeGreaterThan(15)
+  })
+
+  it.each(rows.map((row) => [row.split(' | ')[0]!.slice(2)]))(
+    'quotes real messages: %s',
+    (cell) => {
+      const quoted = [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1] ?? '')
+      // The pieces between placeholders (…, N, M, s for seconds, names the code fills in) must
+      // each appear in the source; a bare status such as (413) is not a message.
+      if (quoted.every((q) => /^\(\d{3}\)$/.test(q))) return
+      const pieces = quoted
+        .flatMap((q) => q.split(/…s?|\bN\b|\bM\b|'[^']*'|[():]/))
+        .map((p) => p.trim())
+        .filter((p) => p.length >= 6)
+      expect(pieces.length).toBeGreaterThan(0)
+      for (const piece of pieces) expect(source, piece).toContain(piece)
+    },
+  )
 })
