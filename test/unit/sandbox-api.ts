@@ -1,8 +1,8 @@
-// Drata sandboxes for unit tests: started on demand and closed after each test, or started
-// with the action's real API parts pointed at them, for the Drata-facing modules.
+// A Drata sandbox with the action's real API parts pointed at it, for unit tests of the
+// Drata-facing modules over real HTTP.
 import { afterEach, beforeEach } from 'vitest'
 import { type DrataApis, buildApi } from '../../src/drata/factory.js'
-import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
+import { type Sandbox, startSandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'
 
 /** Starts a sandbox and builds the API parts (no retries, no resource) against it. */
@@ -18,22 +18,6 @@ export async function startSandboxApi(): Promise<{ sandbox: Sandbox; parts: Drat
     ref: undefined,
   })
   return { sandbox, parts }
-}
-
-/**
- * Returns a `start(options)` that starts a sandbox for the current test; every sandbox it
- * started is closed after the test.
- */
-export function useSandboxes(): (options?: SandboxOptions) => Promise<Sandbox> {
-  const running: Sandbox[] = []
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((sb) => sb.close()))
-  })
-  return async (options) => {
-    const sb = await startSandbox(options)
-    running.push(sb)
-    return sb
-  }
 }
 
 /**

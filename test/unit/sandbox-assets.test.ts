@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { call, tickingClock } from '../sandbox/client.ts'
-import type { Sandbox } from '../sandbox/server.ts'
-import { useSandboxes } from './sandbox-api.js'
+import { useSandboxes } from '../sandbox/hooks.ts'
 
 const start = useSandboxes()
 

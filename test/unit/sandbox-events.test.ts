@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { call, callForm, tickingClock } from '../sandbox/client.ts'
+import { useSandboxes } from '../sandbox/hooks.ts'
 import { type Sandbox, startSandbox } from '../sandbox/server.ts'
-import { useSandboxes } from './sandbox-api.js'
 
 const start = useSandboxes()
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { call, callForm, tickingClock } from '../sandbox/client.ts'
-import type { Sandbox } from '../sandbox/server.ts'
-import { useSandboxes } from './sandbox-api.js'
+import { useSandboxes } from '../sandbox/hooks.ts'
 
 const start = useSandboxes()
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { call, SANDBOX_KEY, tickingClock } from '../sandbox/client.ts'
+import { useSandboxes } from '../sandbox/hooks.ts'
 import type { Sandbox } from '../sandbox/server.ts'
-import { useSandboxes } from './sandbox-api.js'
 
 const RES = '/custom-connections/1/resources/1'
 const start = useSandboxes()
