@@ -28,6 +28,46 @@ const fake = useGithubFake()
 const extras = useGithubExtras(fake)
 const PROTECTION_PATH = `${REPO_PATH}/branches/main/protection`
 
+/** What the fake's rules and classic protection of main turn on together. */
+const FULL_PROTECTION = {
+  requiredReviews: true,
+  requiredApprovingReviewCount: 1,
+  dismissStaleReviews: true,
+  requireCodeOwnerReview: false,
+  requiredChecks: ['build', 'test'],
+  requiredChecksComplete: true,
+  signedCommitsRequired: true,
+  forcePushBlocked: true,
+  deletionBlocked: true,
+  adminsEnforced: true,
+}
+/** What the record says when neither a rule nor classic protection can be seen: unknown. */
+const UNKNOWN_PROTECTION = {
+  requiredReviews: null,
+  requiredApprovingReviewCount: null,
+  dismissStaleReviews: null,
+  requireCodeOwnerReview: null,
+  requiredChecks: [],
+  requiredChecksComplete: false,
+  signedCommitsRequired: null,
+  forcePushBlocked: null,
+  deletionBlocked: null,
+  adminsEnforced: null,
+}
+/** What the record says when nothing protects the branch: off (admin enforcement unknown). */
+const NO_PROTECTION = {
+  requiredReviews: false,
+  requiredApprovingReviewCount: 0,
+  dismissStaleReviews: false,
+  requireCodeOwnerReview: false,
+  requiredChecks: [],
+  requiredChecksComplete: true,
+  signedCommitsRequired: false,
+  forcePushBlocked: false,
+  deletionBlocked: false,
+  adminsEnforced: null,
+}
+
 describe('repository collector', () => {
   it('combines rulesets and classic protection, with the security features', async () => {
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
@@ -37,18 +77,7 @@ describe('repository collector', () => {
       visibility: 'private',
       archived: false,
       defaultBranch: 'main',
-      protection: {
-        requiredReviews: true,
-        requiredApprovingReviewCount: 1,
-        dismissStaleReviews: true,
-        requireCodeOwnerReview: false,
-        requiredChecks: ['build', 'test'],
-        requiredChecksComplete: true,
-        signedCommitsRequired: true,
-        forcePushBlocked: true,
-        deletionBlocked: true,
-        adminsEnforced: true,
-      },
+      protection: FULL_PROTECTION,
       rulesets: [
         { type: 'deletion', source: 'acme/shop', sourceType: 'Repository' },
         { type: 'non_fast_forward', source: 'acme/shop', sourceType: 'Repository' },
@@ -84,16 +113,9 @@ describe('repository collector', () => {
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.rulesets).toEqual([])
     expect(record.protection).toEqual({
-      requiredReviews: true,
+      ...FULL_PROTECTION,
       requiredApprovingReviewCount: 2,
-      dismissStaleReviews: true,
       requireCodeOwnerReview: true,
-      requiredChecks: ['build', 'test'],
-      requiredChecksComplete: true,
-      signedCommitsRequired: true,
-      forcePushBlocked: true,
-      deletionBlocked: true,
-      adminsEnforced: true,
     })
   })
 
@@ -102,17 +124,11 @@ describe('repository collector', () => {
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('not visible')
     expect(record.protection).toEqual({
-      requiredReviews: true,
-      requiredApprovingReviewCount: 1,
-      dismissStaleReviews: true,
+      ...FULL_PROTECTION,
       // No rule requires it, but classic protection might: unknown, not off.
       requireCodeOwnerReview: null,
-      requiredChecks: ['build', 'test'],
       // Classic protection may require more checks than the rules name.
       requiredChecksComplete: false,
-      signedCommitsRequired: true,
-      forcePushBlocked: true,
-      deletionBlocked: true,
       adminsEnforced: null,
     })
   })
@@ -124,18 +140,7 @@ describe('repository collector', () => {
       fake().fail({ path: PROTECTION_PATH, status })
       const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
       expect(record.classicProtection).toBe('not visible')
-      expect(record.protection).toEqual({
-        requiredReviews: null,
-        requiredApprovingReviewCount: null,
-        dismissStaleReviews: null,
-        requireCodeOwnerReview: null,
-        requiredChecks: [],
-        requiredChecksComplete: false,
-        signedCommitsRequired: null,
-        forcePushBlocked: null,
-        deletionBlocked: null,
-        adminsEnforced: null,
-      })
+      expect(record.protection).toEqual(UNKNOWN_PROTECTION)
     },
   )
 
@@ -148,16 +153,9 @@ describe('repository collector', () => {
     )
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.protection).toEqual({
-      requiredReviews: null,
-      requiredApprovingReviewCount: null,
-      dismissStaleReviews: null,
-      requireCodeOwnerReview: null,
-      requiredChecks: [],
-      requiredChecksComplete: false,
+      ...UNKNOWN_PROTECTION,
       signedCommitsRequired: true,
-      forcePushBlocked: null,
       deletionBlocked: true,
-      adminsEnforced: null,
     })
   })
 
@@ -175,18 +173,7 @@ describe('repository collector', () => {
     delete fake().state.branchProtection.main
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('none')
-    expect(record.protection).toEqual({
-      requiredReviews: true,
-      requiredApprovingReviewCount: 1,
-      dismissStaleReviews: true,
-      requireCodeOwnerReview: false,
-      requiredChecks: ['build', 'test'],
-      requiredChecksComplete: true,
-      signedCommitsRequired: true,
-      forcePushBlocked: true,
-      deletionBlocked: true,
-      adminsEnforced: null,
-    })
+    expect(record.protection).toEqual({ ...FULL_PROTECTION, adminsEnforced: null })
   })
 
   it('takes the strictest of several pull_request rules', async () => {
@@ -221,18 +208,7 @@ describe('repository collector', () => {
     fake().state.branchProtection = {}
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('none')
-    expect(record.protection).toEqual({
-      requiredReviews: false,
-      requiredApprovingReviewCount: 0,
-      dismissStaleReviews: false,
-      requireCodeOwnerReview: false,
-      requiredChecks: [],
-      requiredChecksComplete: true,
-      signedCommitsRequired: false,
-      forcePushBlocked: false,
-      deletionBlocked: false,
-      adminsEnforced: null,
-    })
+    expect(record.protection).toEqual(NO_PROTECTION)
   })
 
   it('reports classic protection that turns nothing on as off, with zero approvals', async () => {
@@ -249,18 +225,7 @@ describe('repository collector', () => {
     protection.allow_deletions = { enabled: true }
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('enabled')
-    expect(record.protection).toEqual({
-      requiredReviews: false,
-      requiredApprovingReviewCount: 0,
-      dismissStaleReviews: false,
-      requireCodeOwnerReview: false,
-      requiredChecks: [],
-      requiredChecksComplete: true,
-      signedCommitsRequired: false,
-      forcePushBlocked: false,
-      deletionBlocked: false,
-      adminsEnforced: true,
-    })
+    expect(record.protection).toEqual({ ...NO_PROTECTION, adminsEnforced: true })
   })
 
   it('records security features the token cannot see as null', async () => {

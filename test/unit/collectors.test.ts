@@ -23,6 +23,20 @@ const fake = useGithubFake()
 // The fake does not serve commit statuses (it answers them 404); this stub does when told to.
 const extras = useGithubExtras(fake)
 
+/** The author and committer of the fake's main commit, as the commit record gives them. */
+const MAIN_AUTHOR = {
+  name: 'Hubot',
+  email: 'hubot@acme.example',
+  login: 'hubot',
+  date: '2026-11-03T09:30:02Z',
+}
+const MAIN_COMMITTER = {
+  name: 'GitHub',
+  email: 'noreply@github.com',
+  login: 'web-flow',
+  date: '2026-11-03T09:30:02Z',
+}
+
 /**
  * A review of PR `pr` like the fake's own, by `login`, in `state`, at `submittedAt`, of
  * `commit` (by default PR #17's first commit, not its head).
@@ -91,18 +105,8 @@ describe('commit collector', () => {
       ref: 'refs/heads/main',
       url: `https://github.com/acme/shop/commit/${SHA.main}`,
       messageTitle: 'Merge pull request #17 from acme/feature/checkout-retry',
-      author: {
-        name: 'Hubot',
-        email: 'hubot@acme.example',
-        login: 'hubot',
-        date: '2026-11-03T09:30:02Z',
-      },
-      committer: {
-        name: 'GitHub',
-        email: 'noreply@github.com',
-        login: 'web-flow',
-        date: '2026-11-03T09:30:02Z',
-      },
+      author: MAIN_AUTHOR,
+      committer: MAIN_COMMITTER,
       timestamp: '2026-11-03T09:30:02Z',
       verified: true,
       verificationReason: 'valid',
@@ -135,18 +139,8 @@ describe('commit collector', () => {
       sha: SHA.main,
       messageTitle: 'Merge pull request #17 from acme/feature/checkout-retry',
       // The payload gives the username and only the commit's timestamp.
-      author: {
-        name: 'Hubot',
-        email: 'hubot@acme.example',
-        login: 'hubot',
-        date: '2026-11-03T09:30:02Z',
-      },
-      committer: {
-        name: 'GitHub',
-        email: 'noreply@github.com',
-        login: 'web-flow',
-        date: '2026-11-03T09:30:02Z',
-      },
+      author: MAIN_AUTHOR,
+      committer: MAIN_COMMITTER,
       timestamp: '2026-11-03T09:30:02Z',
       verified: null,
       verificationReason: null,
