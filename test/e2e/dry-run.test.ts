@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { useSandbox } from '../sandbox/hooks.ts'
-import { makeRecords, runAction, sandboxInputs, writes } from './harness.ts'
+import { makeRecords, runAction, runAgainst, writes } from './harness.ts'
 
 const sandbox = useSandbox()
 
@@ -8,11 +8,9 @@ describe('dry run', () => {
   it('with a key makes the real run’s reads, and sends no write', async () => {
     sandbox().seed(1, 1, makeRecords(3, 'old'))
     const before = JSON.stringify(sandbox().state())
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        'dry-run': 'true',
-        records: JSON.stringify([{ id: 'old-0001' }, ...makeRecords(14, 'new')]),
-      }),
+    const result = await runAgainst(sandbox(), {
+      'dry-run': 'true',
+      records: JSON.stringify([{ id: 'old-0001' }, ...makeRecords(14, 'new')]),
     })
     expect(result.code).toBe(0)
     expect(sandbox().requests.length).toBeGreaterThan(0)
@@ -52,12 +50,10 @@ describe('dry run', () => {
 
   it('predicts the shrink guard of a replace and fails like the real run would', async () => {
     sandbox().seed(1, 1, makeRecords(4))
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        'dry-run': 'true',
-        mode: 'replace',
-        records: '{"id":"rec-0001"}',
-      }),
+    const result = await runAgainst(sandbox(), {
+      'dry-run': 'true',
+      mode: 'replace',
+      records: '{"id":"rec-0001"}',
     })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain(
@@ -68,32 +64,26 @@ describe('dry run', () => {
   })
 
   it('fails like the real run would for an empty replace and a reused session id, writing nothing', async () => {
-    const empty = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        'dry-run': 'true',
-        mode: 'replace',
-        'allow-shrink': 'true',
-      }),
+    const empty = await runAgainst(sandbox(), {
+      'dry-run': 'true',
+      mode: 'replace',
+      'allow-shrink': 'true',
     })
     expect(empty.code).toBe(1)
     expect(empty.stdout).toContain("A real run would fail: Mode 'replace' got no records")
 
-    const real = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        mode: 'replace',
-        records: '{"id":"a"}',
-        'session-id': 'used-once',
-      }),
+    const real = await runAgainst(sandbox(), {
+      mode: 'replace',
+      records: '{"id":"a"}',
+      'session-id': 'used-once',
     })
     expect(real.code).toBe(0)
     const writesBefore = writes(sandbox().requests)
-    const reused = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        'dry-run': 'true',
-        mode: 'replace',
-        records: '{"id":"a"}',
-        'session-id': 'used-once',
-      }),
+    const reused = await runAgainst(sandbox(), {
+      'dry-run': 'true',
+      mode: 'replace',
+      records: '{"id":"a"}',
+      'session-id': 'used-once',
     })
     expect(reused.code).toBe(1)
     expect(reused.stdout).toContain(
@@ -104,12 +94,10 @@ describe('dry run', () => {
 
   it('lists the records a replace would remove', async () => {
     sandbox().seed(1, 1, makeRecords(3))
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        'dry-run': 'true',
-        mode: 'replace',
-        records: '[{"id":"rec-0001"},{"id":"rec-0002"},{"id":"new"}]',
-      }),
+    const result = await runAgainst(sandbox(), {
+      'dry-run': 'true',
+      mode: 'replace',
+      records: '[{"id":"rec-0001"},{"id":"rec-0002"},{"id":"new"}]',
     })
     expect(result.code).toBe(0)
     expect(result.summary).toContain('Records a real run would remove (1)')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { useSandbox } from '../sandbox/hooks.ts'
-import { runAction, sandboxInputs, writes } from './harness.ts'
+import { runAction, runAgainst, sandboxInputs, writes } from './harness.ts'
 
 const sandbox = useSandbox()
 
@@ -43,26 +43,20 @@ describe('asset per deployment', () => {
   })
 
   it('remove deletes the asset; with nothing to remove it warns', async () => {
-    await runAction({
-      inputs: sandboxInputs(sandbox().url, { asset: 'upsert', ...DEPLOY, collect: 'none' }),
-    })
+    await runAgainst(sandbox(), { asset: 'upsert', ...DEPLOY, collect: 'none' })
     expect(sandbox().assets()).toHaveLength(1)
-    const removed = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        asset: 'remove',
-        environment: 'production',
-        collect: 'none',
-      }),
+    const removed = await runAgainst(sandbox(), {
+      asset: 'remove',
+      environment: 'production',
+      collect: 'none',
     })
     expect(removed.code).toBe(0)
     expect(removed.outputs['asset-action']).toBe('removed')
     expect(sandbox().assets()).toHaveLength(0)
-    const again = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        asset: 'remove',
-        environment: 'production',
-        collect: 'none',
-      }),
+    const again = await runAgainst(sandbox(), {
+      asset: 'remove',
+      environment: 'production',
+      collect: 'none',
     })
     expect(again.code).toBe(0)
     expect(again.outputs['asset-action']).toBe('none')
@@ -72,18 +66,14 @@ describe('asset per deployment', () => {
   })
 
   it('remove without environment or external id is refused before any request', async () => {
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, { asset: 'remove', collect: 'none' }),
-    })
+    const result = await runAgainst(sandbox(), { asset: 'remove', collect: 'none' })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain("'asset: remove' needs 'environment' or 'asset-external-id'")
     expect(sandbox().requests).toHaveLength(0)
   })
 
   it('upsert without an owner is a clear error before any request', async () => {
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, { asset: 'upsert', records: '{"id":"a"}' }),
-    })
+    const result = await runAgainst(sandbox(), { asset: 'upsert', records: '{"id":"a"}' })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain("'asset-owner-id' is required: Drata requires an owner")
     expect(sandbox().requests).toHaveLength(0)
@@ -91,13 +81,11 @@ describe('asset per deployment', () => {
 
   it('shortens a name over 191 characters with an ellipsis and a warning', async () => {
     const long = 'n'.repeat(250)
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        asset: 'upsert',
-        ...DEPLOY,
-        'asset-name': long,
-        collect: 'none',
-      }),
+    const result = await runAgainst(sandbox(), {
+      asset: 'upsert',
+      ...DEPLOY,
+      'asset-name': long,
+      collect: 'none',
     })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain(
@@ -108,9 +96,7 @@ describe('asset per deployment', () => {
 
   it('a create whose answer was lost is found by externalId, not made twice', async () => {
     sandbox().addFault({ method: 'POST', path: /^\/assets$/, kind: 'drop-after-apply' })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, { asset: 'upsert', ...DEPLOY, collect: 'none' }),
-    })
+    const result = await runAgainst(sandbox(), { asset: 'upsert', ...DEPLOY, collect: 'none' })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("The create of asset 'shop (production)' had been applied")
     expect(sandbox().assets()).toHaveLength(1)
@@ -121,8 +107,10 @@ describe('asset per deployment', () => {
 
   it('does not run when the push failed', async () => {
     sandbox().addFault({ method: 'POST', kind: 'status', status: 400, path: /records/ })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, { asset: 'upsert', ...DEPLOY, records: '{"id":"a"}' }),
+    const result = await runAgainst(sandbox(), {
+      asset: 'upsert',
+      ...DEPLOY,
+      records: '{"id":"a"}',
     })
     expect(result.code).toBe(1)
     expect(result.outputs['asset-action']).toBe('none')
@@ -130,13 +118,11 @@ describe('asset per deployment', () => {
   })
 
   it('dry run says what it would do and writes nothing', async () => {
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        asset: 'upsert',
-        ...DEPLOY,
-        'dry-run': 'true',
-        collect: 'none',
-      }),
+    const result = await runAgainst(sandbox(), {
+      asset: 'upsert',
+      ...DEPLOY,
+      'dry-run': 'true',
+      collect: 'none',
     })
     expect(result.code).toBe(0)
     expect(result.outputs['asset-action']).toBe('created')
@@ -215,20 +201,16 @@ describe('vendor security review', () => {
   })
 
   it('rejects an unknown vendor with a message about vendor-id', async () => {
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, { 'vendor-id': '999', collect: 'none' }),
-    })
+    const result = await runAgainst(sandbox(), { 'vendor-id': '999', collect: 'none' })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain("Check 'vendor-id'")
   })
 
   it('dry run writes nothing', async () => {
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        'vendor-id': '11',
-        collect: 'none',
-        'dry-run': 'true',
-      }),
+    const result = await runAgainst(sandbox(), {
+      'vendor-id': '11',
+      collect: 'none',
+      'dry-run': 'true',
     })
     expect(result.code).toBe(0)
     expect(result.summary).toContain('would be created')
@@ -238,13 +220,11 @@ describe('vendor security review', () => {
 
 describe('audit events', () => {
   it('lists the events Drata recorded for the run, in the summary and event-ids', async () => {
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        records: '[{"id":"a"},{"id":"b"}]',
-        asset: 'upsert',
-        ...DEPLOY,
-        'audit-events': 'true',
-      }),
+    const result = await runAgainst(sandbox(), {
+      records: '[{"id":"a"},{"id":"b"}]',
+      asset: 'upsert',
+      ...DEPLOY,
+      'audit-events': 'true',
     })
     expect(result.code).toBe(0)
     const ids = (result.outputs['event-ids'] ?? '').split(',').filter(Boolean)
@@ -260,9 +240,7 @@ describe('audit events', () => {
 
   it('a failure to read events is only a warning', async () => {
     sandbox().addFault({ method: 'GET', path: /^\/events$/, kind: 'status', status: 403, times: 5 })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, { records: '{"id":"a"}', 'audit-events': 'true' }),
-    })
+    const result = await runAgainst(sandbox(), { records: '{"id":"a"}', 'audit-events': 'true' })
     expect(result.code).toBe(0)
     expect(result.stdout).toContain("::warning::Could not read Drata's audit events")
   })

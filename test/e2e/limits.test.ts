@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { useSandbox } from '../sandbox/hooks.ts'
-import { makeRecords, removeDirs, runAction, sandboxInputs } from './harness.ts'
+import { makeRecords, removeDirs, runAgainst } from './harness.ts'
 
 const sandbox = useSandbox()
 // The runs' job directories go after each test rather than after the file.
@@ -38,9 +38,7 @@ const SMALL_RETRY_BUDGET = {
 /** Runs the action pushing one record with `inputs`; gives how long the run took, in ms. */
 async function timedRun(inputs: Record<string, string>) {
   const started = Date.now()
-  const result = await runAction({
-    inputs: sandboxInputs(sandbox().url, { records: '{"id":"a"}', ...inputs }),
-  })
+  const result = await runAgainst(sandbox(), { records: '{"id":"a"}', ...inputs })
   return { result, elapsed: Date.now() - started }
 }
 
@@ -86,9 +84,7 @@ describe('Retry-After and the retry-wait budget', () => {
 
   it('refuses a Retry-After over 120 s at once, even with budget to spare', async () => {
     sandbox().addFault({ kind: 'status', status: 429, retryAfter: '121', times: 1000 })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, { records: '{"id":"a"}', 'max-retries': '20' }),
-    })
+    const result = await runAgainst(sandbox(), { records: '{"id":"a"}', 'max-retries': '20' })
     expect(result.code).toBe(1)
     expect(sandbox().requests).toHaveLength(1)
     expect(result.stdout).toContain(
@@ -129,16 +125,14 @@ describe('Retry-After and the retry-wait budget', () => {
       status: 429,
       retryAfter: '1',
     })
-    const result = await runAction({
-      inputs: sandboxInputs(sandbox().url, {
-        records: JSON.stringify(makeRecords(4)),
-        mode: 'replace',
-        'session-id': 'gh-9001-1',
-        'allow-shrink': 'true',
-        'batch-size': '2',
-        'max-retries': '20',
-        'retry-wait': '1',
-      }),
+    const result = await runAgainst(sandbox(), {
+      records: JSON.stringify(makeRecords(4)),
+      mode: 'replace',
+      'session-id': 'gh-9001-1',
+      'allow-shrink': 'true',
+      'batch-size': '2',
+      'max-retries': '20',
+      'retry-wait': '1',
     })
     expect(result.code).toBe(1)
     expect(result.stdout).toContain("of the run's 'retry-wait' (1s) are left")
