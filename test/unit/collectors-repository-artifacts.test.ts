@@ -10,6 +10,8 @@ import { CollectorError, SCHEMA_VERSION, stamp } from '../../src/evidence/collec
 import { COLLECTOR_REGISTRY } from '../../src/evidence/index.js'
 import { collectRepository } from '../../src/evidence/repository.js'
 import { collectWorkflowRun } from '../../src/evidence/workflow-run.js'
+import type { CollectorName } from '../../src/settings.js'
+import { EXAMPLE_EVENTS } from '../github-fake/examples.ts'
 import { SHA } from '../github-fake/server.ts'
 import {
   COLLECTED_AT,
@@ -455,18 +457,10 @@ describe('every collector record', () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'stamp-'))
     try {
       await writeFile(path.join(ws, 'out.bin'), 'x')
-      const events = {
-        commit: 'push',
-        'workflow-run': 'push',
-        'pull-request': 'push',
-        release: 'release',
-        deployment: 'deployment_status',
-        repository: 'schedule',
-        artifacts: 'push',
-      } as const
-      for (const [name, event] of Object.entries(events)) {
+      // Each collector in an event where it has something to record.
+      for (const [name, event] of Object.entries(EXAMPLE_EVENTS)) {
         const input = collectorInput(fake(), event, { workspace: ws, artifacts: ['out.bin'] })
-        const collector = COLLECTOR_REGISTRY[name as keyof typeof events]
+        const collector = COLLECTOR_REGISTRY[name as CollectorName]
         const records = await collector(input)
         expect(records.length, name).toBeGreaterThan(0)
         for (const record of records) {

@@ -37,6 +37,16 @@ const MAIN_COMMITTER = {
   date: '2026-11-03T09:30:02Z',
 }
 
+/** The main commit's record when nothing but its sha is known. */
+const UNKNOWN_MAIN_COMMIT = {
+  sha: SHA.main,
+  messageTitle: null,
+  author: null,
+  committer: null,
+  timestamp: null,
+  verified: null,
+}
+
 /**
  * A review of PR `pr` like the fake's own, by `login`, in `state`, at `submittedAt`, of
  * `commit` (by default PR #17's first commit, not its head).
@@ -151,14 +161,7 @@ describe('commit collector', () => {
 
   it('records only what it knows without a client or a payload commit', async () => {
     const record = only(await collectCommit(collectorInput(fake(), 'schedule', { github: 'none' })))
-    expect(record).toMatchObject({
-      sha: SHA.main,
-      messageTitle: null,
-      author: null,
-      committer: null,
-      timestamp: null,
-      verified: null,
-    })
+    expect(record).toMatchObject(UNKNOWN_MAIN_COMMIT)
   })
 
   it('keeps the payload when the commit endpoint answers 403, verification unknown with the reason', async () => {
@@ -192,14 +195,7 @@ describe('commit collector', () => {
   it('records nulls and the reason for an event without a payload commit when the API fails', async () => {
     fake().fail({ path: `${REPO_PATH}/commits/${SHA.main}`, status: 404 })
     const record = only(await collectCommit(collectorInput(fake(), 'schedule')))
-    expect(record).toMatchObject({
-      sha: SHA.main,
-      messageTitle: null,
-      author: null,
-      committer: null,
-      timestamp: null,
-      verified: null,
-    })
+    expect(record).toMatchObject(UNKNOWN_MAIN_COMMIT)
     expect(record.verificationReason).toContain(`could not read commit ${SHA.main} (404:`)
   })
 
