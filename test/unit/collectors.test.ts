@@ -75,6 +75,11 @@ function review(
 /** The path of the combined commit status of `sha`. */
 const statusPath = (sha: string) => `${REPO_PATH}/commits/${sha}/status`
 
+/** The record of PR #17 (a push run), read with the stub that serves commit statuses. */
+async function pr17WithStatuses() {
+  return only(await collectPullRequests(collectorInput(fake(), 'push', { apiUrl: extras().url })))
+}
+
 /** Makes the stub answer the combined status of PR #17's head with these statuses. */
 function serveStatuses(statuses: Array<{ context: string; state: string }>): void {
   extras().routes.set(statusPath(SHA.pr17Head), {
@@ -432,8 +437,7 @@ describe('pull-request collector', () => {
   it('records a check in neither check runs nor readable statuses as missing, and failing', async () => {
     serveStatuses([{ context: 'deploy-preview', state: 'success' }])
     dropCheckRun('build')
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', status: 'missing', conclusion: null },
       { name: 'test', status: 'completed', conclusion: 'success' },
@@ -445,8 +449,7 @@ describe('pull-request collector', () => {
   it('reads a required check that CI reported as a commit status', async () => {
     serveStatuses([{ context: 'build', state: 'success' }])
     dropCheckRun('build')
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', status: 'completed', conclusion: 'success' },
       { name: 'test', status: 'completed', conclusion: 'success' },
@@ -463,8 +466,7 @@ describe('pull-request collector', () => {
   ])('records a %s commit status as a check that did not pass', async (state, check) => {
     serveStatuses([{ context: 'build', state }])
     dropCheckRun('build')
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', ...check },
       { name: 'test', status: 'completed', conclusion: 'success' },
@@ -474,8 +476,7 @@ describe('pull-request collector', () => {
 
   it('lets a check run decide over a commit status of the same name', async () => {
     serveStatuses([{ context: 'build', state: 'failure' }])
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', status: 'completed', conclusion: 'success' },
       { name: 'test', status: 'completed', conclusion: 'success' },
