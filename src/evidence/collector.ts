@@ -59,6 +59,14 @@ export function needGithub(input: CollectorInput): GithubApi {
   return input.github
 }
 
+/** The GitHub client and the `{ owner, repo }` that REST calls about this run's repository take. */
+export function githubRepo(input: CollectorInput): {
+  github: GithubApi
+  repo: { owner: string; repo: string }
+} {
+  return { github: needGithub(input), repo: { owner: input.run.owner, repo: input.run.repo } }
+}
+
 /**
  * Runs one GitHub API read. A 403 or 404 becomes an error that names the `permissions:` entry
  * the workflow must grant, since that is nearly always the cause with GITHUB_TOKEN.

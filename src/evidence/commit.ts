@@ -2,7 +2,7 @@ import {
   type Collector,
   CollectorError,
   type CollectorInput,
-  needGithub,
+  githubRepo,
   readGithub,
   repoSlug,
   stamp,
@@ -49,9 +49,9 @@ export const collectCommit: Collector = async (input) => {
 }
 
 async function fromApi(input: CollectorInput, sha: string) {
-  const github = needGithub(input)
+  const { github, repo } = githubRepo(input)
   const { data } = await readGithub(`commit ${sha}`, 'contents: read', () =>
-    github.rest.repos.getCommit({ owner: input.run.owner, repo: input.run.repo, ref: sha }),
+    github.rest.repos.getCommit({ ...repo, ref: sha }),
   )
   const who = (
     p: { name?: string; email?: string; date?: string } | null | undefined,

@@ -1,6 +1,6 @@
 import {
   type Collector,
-  needGithub,
+  githubRepo,
   readGithub,
   readGithubIfVisible,
   repoSlug,
@@ -14,9 +14,8 @@ import { isPlainObject } from './parse.js'
  * the token can see them.
  */
 export const collectDeployment: Collector = async (input) => {
-  const github = needGithub(input)
+  const { github, repo } = githubRepo(input)
   const { run } = input
-  const repo = { owner: run.owner, repo: run.repo }
   const deployment = isPlainObject(run.event.deployment) ? run.event.deployment : undefined
   if (typeof deployment?.id !== 'number') return [] // not a deployment run: nothing to record
   const id = deployment.id

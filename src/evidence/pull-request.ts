@@ -1,6 +1,7 @@
 import {
   type Collector,
   type CollectorInput,
+  githubRepo,
   needGithub,
   readGithub,
   readGithubIfVisible,
@@ -15,9 +16,8 @@ import { isPlainObject, type JsonRecord } from './parse.js'
  * someone other than the author approved) and how the base branch's required checks ended.
  */
 export const collectPullRequests: Collector = async (input) => {
-  const github = needGithub(input)
+  const { github, repo } = githubRepo(input)
   const { run } = input
-  const repo = { owner: run.owner, repo: run.repo }
   const numbers = await prNumbers(input)
   const records: JsonRecord[] = []
   for (const number of numbers) {
@@ -127,8 +127,7 @@ function latestDecisions(
 
 /** The base branch's required status checks (from its rulesets) and how each ended on the head. */
 async function requiredChecks(input: CollectorInput, branch: string, headSha: string) {
-  const github = needGithub(input)
-  const repo = { owner: input.run.owner, repo: input.run.repo }
+  const { github, repo } = githubRepo(input)
   const rules = await readGithub(`the rules of branch ${branch}`, 'contents: read', () =>
     github.paginate(github.rest.repos.getBranchRules, { ...repo, branch, per_page: 100 }),
   )

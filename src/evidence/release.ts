@@ -2,7 +2,7 @@ import { githubStatus } from '../github/client.js'
 import {
   type Collector,
   githubReadError,
-  needGithub,
+  githubRepo,
   readGithub,
   repoSlug,
   stamp,
@@ -14,9 +14,8 @@ import { isPlainObject } from './parse.js'
  * run is on a tag ref. Assets are listed with their sizes and digests.
  */
 export const collectRelease: Collector = async (input) => {
-  const github = needGithub(input)
+  const { github, repo } = githubRepo(input)
   const { run } = input
-  const repo = { owner: run.owner, repo: run.repo }
   const fromEvent = isPlainObject(run.event.release) ? run.event.release : undefined
   const tag =
     typeof fromEvent?.tag_name === 'string'
@@ -69,11 +68,10 @@ export const collectRelease: Collector = async (input) => {
 
 /** The release of a tag, or undefined when the tag has none (GitHub answers 404). */
 async function releaseOfTag(input: Parameters<Collector>[0], tag: string) {
-  const github = needGithub(input)
+  const { github, repo } = githubRepo(input)
   try {
     const { data } = await github.rest.repos.getReleaseByTag({
-      owner: input.run.owner,
-      repo: input.run.repo,
+      ...repo,
       tag,
     })
     return data

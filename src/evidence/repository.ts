@@ -1,7 +1,7 @@
 import { githubStatus } from '../github/client.js'
 import {
   type Collector,
-  needGithub,
+  githubRepo,
   readGithub,
   readGithubIfVisible,
   repoSlug,
@@ -16,9 +16,8 @@ type Rule = { type: string; parameters?: Record<string, unknown> }
  * the token cannot see are null, never false: unknown is not the same as off.
  */
 export const collectRepository: Collector = async (input) => {
-  const github = needGithub(input)
+  const { github, repo } = githubRepo(input)
   const { run } = input
-  const repo = { owner: run.owner, repo: run.repo }
   const { data } = await readGithub(`repository ${repoSlug(run)}`, 'contents: read', () =>
     github.rest.repos.get(repo),
   )
@@ -103,11 +102,10 @@ export const collectRepository: Collector = async (input) => {
 
 /** Classic branch protection, which GITHUB_TOKEN usually cannot read (it needs admin rights). */
 async function classicProtection(input: Parameters<Collector>[0], branch: string) {
-  const github = needGithub(input)
+  const { github, repo } = githubRepo(input)
   try {
     const { data } = await github.rest.repos.getBranchProtection({
-      owner: input.run.owner,
-      repo: input.run.repo,
+      ...repo,
       branch,
     })
     return { state: 'enabled' as const, data }

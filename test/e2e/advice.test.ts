@@ -1,20 +1,15 @@
-import { rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
-import { type ActionRun, runAction, sandboxInputs } from './harness.ts'
+import { useSandboxes } from '../sandbox/hooks.ts'
+import type { SandboxOptions } from '../sandbox/server.ts'
+import { type ActionRun, removeDirs, runAction, sandboxInputs } from './harness.ts'
 
-let sandbox: Sandbox | undefined
-const roots: string[] = []
-afterEach(async () => {
-  await sandbox?.close()
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
-})
+const start = useSandboxes()
+// The runs' job directories go after each test rather than after the file.
+afterEach(removeDirs)
 
 async function run(options: SandboxOptions, inputs: Record<string, string>, extra: ActionRun = {}) {
-  sandbox = await startSandbox(options)
-  const result = await runAction({ inputs: sandboxInputs(sandbox.url, inputs), ...extra })
-  roots.push(result.dirs.root)
-  return result
+  const sandbox = await start(options)
+  return runAction({ inputs: sandboxInputs(sandbox.url, inputs), ...extra })
 }
 
 const errorLine = (stdout: string) =>
@@ -22,7 +17,7 @@ const errorLine = (stdout: string) =>
 
 describe('each error gives the advice of what failed', () => {
   it('a 422 on creating an asset points at the asset inputs, not at a session', async () => {
-    sandbox = await startSandbox()
+    const sandbox = await start()
     sandbox.addFault({
       method: 'POST',
       path: '/assets',
@@ -38,7 +33,6 @@ describe('each error gives the advice of what failed', () => {
         environment: 'production',
       }),
     })
-    roots.push(result.dirs.root)
     const error = errorLine(result.stdout)
     expect(error).toContain(
       "Drata refused to create asset 'shop (production)' (422): ownerId is invalid.",

@@ -1,38 +1,30 @@
 import { createHash } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { type EventName, eventEnv } from '../github-fake/events.ts'
-import { type GithubFake, startGithubFake } from '../github-fake/server.ts'
+import { useGithubFake } from '../github-fake/hooks.ts'
 import { IDS, SHA } from '../github-fake/state.ts'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import { useSandbox } from '../sandbox/hooks.ts'
 import { runAction, sandboxInputs } from './harness.ts'
 
-let github: GithubFake
-let sandbox: Sandbox
-beforeAll(async () => {
-  github = await startGithubFake()
-})
-afterAll(async () => {
-  await github.close()
-})
-beforeEach(async () => {
-  sandbox = await startSandbox()
-  github.requests.length = 0
-})
-afterEach(async () => {
-  await sandbox.close()
-})
+const github = useGithubFake()
+const sandbox = useSandbox()
 
 const TOKEN = 'ghs_e2eFakeToken0123456789'
 
 /** Runs the action for a fixture event with collect: auto against both fakes. */
 function runFor(event: EventName, extra: Record<string, string> = {}) {
   return runAction({
-    inputs: sandboxInputs(sandbox.url, { collect: 'auto', 'github-token': TOKEN, ...extra }),
-    env: eventEnv(event, github.url),
+    inputs: sandboxInputs(sandbox().url, { collect: 'auto', 'github-token': TOKEN, ...extra }),
+    env: eventEnv(event, github().url),
   })
 }
 
-const active = () => new Map(sandbox.activeRecords(1, 1).map((r) => [r.id, r.attributes]))
+const active = () =>
+  new Map(
+    sandbox()
+      .activeRecords(1, 1)
+      .map((r) => [r.id, r.attributes]),
+  )
 
 describe('collect: auto chooses collectors by event and pushes their records', () => {
   it('push: commit, workflow-run and the pull request that brought the commit', async () => {
@@ -79,7 +71,7 @@ describe('collect: auto chooses collectors by event and pushes their records', (
       '<td>pull-request</td><td>auto for a push event</td><td>1</td>',
     )
     // The token went to GitHub as auth, and nowhere into the output.
-    expect(github.requests.every((r) => r.auth === `token ${TOKEN}`)).toBe(true)
+    expect(github().requests.every((r) => r.auth === `token ${TOKEN}`)).toBe(true)
     expect(result.stdout.replace(`::add-mask::${TOKEN}`, '')).not.toContain(TOKEN)
     expect(result.summary).not.toContain(TOKEN)
   })
@@ -156,27 +148,23 @@ describe('collect: auto chooses collectors by event and pushes their records', (
 
 describe('what the token cannot see is unknown, not off', () => {
   it('repository: no rulesets and classic protection hidden from GITHUB_TOKEN → null protections', async () => {
-    const saved = github.state.branchRules
-    github.state.branchRules = {}
-    github.fail({ path: /\/branches\/main\/protection$/, status: 403 })
-    try {
-      const result = await runFor('schedule')
-      expect(result.code).toBe(0)
-      expect(active().get('repo:acme/shop')).toMatchObject({
-        classicProtection: 'not visible',
-        protection: {
-          requiredReviews: null,
-          requiredApprovingReviewCount: null,
-          signedCommitsRequired: null,
-          forcePushBlocked: null,
-          deletionBlocked: null,
-          adminsEnforced: null,
-          requiredChecksComplete: false,
-        },
-      })
-    } finally {
-      github.state.branchRules = saved
-    }
+    // useGithubFake gives the next test the default state again.
+    github().state.branchRules = {}
+    github().fail({ path: /\/branches\/main\/protection$/, status: 403 })
+    const result = await runFor('schedule')
+    expect(result.code).toBe(0)
+    expect(active().get('repo:acme/shop')).toMatchObject({
+      classicProtection: 'not visible',
+      protection: {
+        requiredReviews: null,
+        requiredApprovingReviewCount: null,
+        signedCommitsRequired: null,
+        forcePushBlocked: null,
+        deletionBlocked: null,
+        adminsEnforced: null,
+        requiredChecksComplete: false,
+      },
+    })
   })
 
   it('deployment: approvals are those of the deploying run for this environment', async () => {
@@ -198,8 +186,8 @@ describe('artifacts', () => {
   it('records each built file with its size and SHA-256', async () => {
     const content = 'binary-ish content\n'
     const result = await runAction({
-      inputs: sandboxInputs(sandbox.url, { collect: 'none', artifacts: 'dist/*.tgz' }),
-      env: eventEnv('push', github.url),
+      inputs: sandboxInputs(sandbox().url, { collect: 'none', artifacts: 'dist/*.tgz' }),
+      env: eventEnv('push', github().url),
       files: { 'dist/shop-1.4.0.tgz': content, 'dist/notes.txt': 'not matched' },
     })
     expect(result.code).toBe(0)
@@ -216,17 +204,17 @@ describe('artifacts', () => {
 
 describe('permissions', () => {
   it('a collector without its permission fails the run naming the permissions entry, sending nothing', async () => {
-    github.fail({ path: /\/pulls\/17$/, status: 403 })
+    github().fail({ path: /\/pulls\/17$/, status: 403 })
     const result = await runFor('push')
     expect(result.code).toBe(1)
     const error = result.stdout.split('\n').find((l) => l.startsWith('::error::')) ?? ''
     expect(error).toContain("Collector 'pull-request' could not read pull request #17 (403")
     expect(error).toContain("'permissions: pull-requests: read'")
-    expect(sandbox.requests).toHaveLength(0)
+    expect(sandbox().requests).toHaveLength(0)
   })
 
   it('with collector-errors: warn the failing collector is a warning and the rest is pushed', async () => {
-    github.fail({ path: /\/check-runs$/, status: 403 })
+    github().fail({ path: /\/check-runs$/, status: 403 })
     const result = await runFor('push', { 'collector-errors': 'warn' })
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(
@@ -240,11 +228,11 @@ describe('permissions', () => {
   })
 
   it('waits out a secondary rate limit', async () => {
-    github.fail({ path: /\/reviews$/, status: 403, secondaryRateLimit: true, retryAfter: '1' })
+    github().fail({ path: /\/reviews$/, status: 403, secondaryRateLimit: true, retryAfter: '1' })
     const result = await runFor('push')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('GitHub secondary rate limit')
-    expect(github.requests.filter((r) => r.path.endsWith('/reviews'))).toHaveLength(2)
+    expect(github().requests.filter((r) => r.path.endsWith('/reviews'))).toHaveLength(2)
   })
 
   it('without a token the API collectors say how to give one', async () => {

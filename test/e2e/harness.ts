@@ -224,3 +224,12 @@ export function writes(requests: ReadonlyArray<{ method: string }>): number {
 export const NAME_REQUIRED = [
   { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
 ]
+
+/** Runs the action against `sandbox` with `inputs` on top of {@link sandboxInputs}' own. */
+export function runAgainst(
+  sandbox: { url: string },
+  inputs: Record<string, string> = {},
+  run: Omit<ActionRun, 'inputs'> = {},
+): Promise<ActionResult> {
+  return runAction({ ...run, inputs: sandboxInputs(sandbox.url, inputs) })
+}

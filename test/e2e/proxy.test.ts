@@ -6,18 +6,15 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createServer as createTlsServer } from 'node:tls'
 import type { AddressInfo } from 'node:net'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { useSandbox } from '../sandbox/hooks.ts'
 import { type ActionResult, runAction, sandboxInputs } from './harness.ts'
 
-let sandbox: Sandbox
+const sandbox = useSandbox()
 const cleanups: Array<() => Promise<void> | void> = []
-beforeEach(async () => {
-  sandbox = await startSandbox()
-})
+// Runs before useSandbox's afterEach closes the sandbox (vitest runs after-hooks last first).
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
-  await sandbox.close()
 })
 
 interface Proxy {
@@ -90,38 +87,42 @@ describe('Drata requests go through HTTP_PROXY / HTTPS_PROXY', () => {
     const proxy = await startProxy()
     // undici's EnvHttpProxyAgent does not bypass loopback by itself: only NO_PROXY does, so
     // this test must not put 127.0.0.1 or localhost in NO_PROXY.
-    const result = await run(sandboxInputs(sandbox.url, { records: '{"id":"a"}' }), {
+    const result = await run(sandboxInputs(sandbox().url, { records: '{"id":"a"}' }), {
       HTTP_PROXY: proxy.url,
       HTTPS_PROXY: proxy.url,
     })
     expect(result.code).toBe(0)
-    expect(sandbox.activeRecords(1, 1).map((r) => r.id)).toEqual(['a'])
-    expect(sandbox.requests.length).toBeGreaterThanOrEqual(2)
-    expect(proxy.forwarded).toHaveLength(sandbox.requests.length)
+    expect(
+      sandbox()
+        .activeRecords(1, 1)
+        .map((r) => r.id),
+    ).toEqual(['a'])
+    expect(sandbox().requests.length).toBeGreaterThanOrEqual(2)
+    expect(proxy.forwarded).toHaveLength(sandbox().requests.length)
     for (const f of proxy.forwarded) {
-      expect(f.url.startsWith(`${sandbox.url}/`)).toBe(true)
+      expect(f.url.startsWith(`${sandbox().url}/`)).toBe(true)
       expect(f.authorization).toBe('Bearer sandbox-key')
     }
   })
 
   it('NO_PROXY takes the host out of the proxy', async () => {
     const proxy = await startProxy()
-    const result = await run(sandboxInputs(sandbox.url, { records: '{"id":"a"}' }), {
+    const result = await run(sandboxInputs(sandbox().url, { records: '{"id":"a"}' }), {
       HTTP_PROXY: proxy.url,
       NO_PROXY: 'example.com,127.0.0.1',
     })
     expect(result.code).toBe(0)
     expect(proxy.forwarded).toHaveLength(0)
-    expect(sandbox.requests.length).toBeGreaterThanOrEqual(2)
+    expect(sandbox().requests.length).toBeGreaterThanOrEqual(2)
   })
 
   it('a proxy that cannot be reached fails the run with advice about the proxy', async () => {
     const result = await run(
-      sandboxInputs(sandbox.url, { records: '{"id":"a"}', 'max-retries': '0' }),
+      sandboxInputs(sandbox().url, { records: '{"id":"a"}', 'max-retries': '0' }),
       { HTTP_PROXY: 'http://127.0.0.1:9' },
     )
     expect(result.code).toBe(1)
-    expect(sandbox.requests).toHaveLength(0)
+    expect(sandbox().requests).toHaveLength(0)
     expect(result.stdout).toMatch(/::error::Could not reach Drata .*HTTPS_PROXY\/NO_PROXY/)
   })
 })
@@ -158,7 +159,7 @@ describe('https through a CONNECT tunnel keeps verifying certificates', () => {
     const server = createTlsServer(
       { key: readFileSync(keyFile), cert: readFileSync(certFile) },
       (client) => {
-        const upstream = connect(sandbox.port, '127.0.0.1')
+        const upstream = connect(sandbox().port, '127.0.0.1')
         client.pipe(upstream).pipe(client)
         for (const s of [client, upstream]) {
           sockets.add(s)
@@ -188,11 +189,15 @@ describe('https through a CONNECT tunnel keeps verifying certificates', () => {
     )
     // Not retried: waiting does not make a certificate trusted.
     expect(refused.stdout).not.toContain('retry 1 of')
-    expect(sandbox.requests).toHaveLength(0)
+    expect(sandbox().requests).toHaveLength(0)
 
     const trusted = await run(inputs, { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: tls.certFile })
     expect(trusted.code).toBe(0)
-    expect(sandbox.activeRecords(1, 1).map((r) => r.id)).toEqual(['a'])
+    expect(
+      sandbox()
+        .activeRecords(1, 1)
+        .map((r) => r.id),
+    ).toEqual(['a'])
     expect(proxy.tunnels.length).toBeGreaterThanOrEqual(2)
     expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(tls.url).host]))
     expect(proxy.forwarded).toHaveLength(0)

@@ -1,19 +1,17 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
-import { type ActionResult, runAction, sandboxInputs } from './harness.ts'
+import { useSandboxes } from '../sandbox/hooks.ts'
+import type { Sandbox } from '../sandbox/server.ts'
+import { type ActionResult, removeDirs, runAction, sandboxInputs } from './harness.ts'
 
 // Characters that URL encoding, JSON escaping and base64 (+, /) each treat their own way.
 const KEY = 'drata_Key/with+odd"chars\\&=?9f3c'
 const TOKEN = 'ghs_T0ken/with+plus=42xyzABCDEF'
 
-let sandbox: Sandbox | undefined
-const roots: string[] = []
-afterEach(async () => {
-  await sandbox?.close()
-  for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true })
-})
+const start = useSandboxes()
+// The runs' job directories go after each test rather than after the file.
+afterEach(removeDirs)
 
 /**
  * Every form the sandbox echoes a secret in (see echoReply), computed here independently:
@@ -64,19 +62,17 @@ function expectNoSecret(result: ActionResult): void {
   }
 }
 
-async function run(inputs: Record<string, string>): Promise<ActionResult> {
-  if (!sandbox) throw new Error('no sandbox')
-  const result = await runAction({
+/** Runs the action in debug mode against `sandbox` with both secrets as inputs. */
+function run(sandbox: Sandbox, inputs: Record<string, string>): Promise<ActionResult> {
+  return runAction({
     inputs: sandboxInputs(sandbox.url, { 'api-key': KEY, 'github-token': TOKEN, ...inputs }),
     env: { RUNNER_DEBUG: '1' },
   })
-  roots.push(result.dirs.root)
-  return result
 }
 
 describe('secrets echoed by a server never leave the step in any form', () => {
   it('in a failed push: log, ::error::, outputs, summary and state', async () => {
-    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    const sandbox = await start({ keys: { [KEY]: {} } })
     // A retried 503 and then a 400 on the upload, both echoing the key and the token.
     sandbox.addFault({
       method: 'GET',
@@ -92,7 +88,7 @@ describe('secrets echoed by a server never leave the step in any form', () => {
       status: 400,
       echo: [TOKEN],
     })
-    const result = await run({
+    const result = await run(sandbox, {
       records: '{"id":"a"}',
       mode: 'replace',
       'session-id': 'gh-9001-1',
@@ -117,7 +113,7 @@ describe('secrets echoed by a server never leave the step in any form', () => {
   })
 
   it('in a warning: audit events that cannot be read after a push that worked', async () => {
-    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    const sandbox = await start({ keys: { [KEY]: {} } })
     sandbox.addFault({
       method: 'GET',
       path: '/events',
@@ -126,7 +122,7 @@ describe('secrets echoed by a server never leave the step in any form', () => {
       echo: [TOKEN],
       times: 10,
     })
-    const result = await run({
+    const result = await run(sandbox, {
       records: '{"id":"a"}',
       'audit-events': 'true',
       'max-retries': '1',

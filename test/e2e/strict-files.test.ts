@@ -1,42 +1,29 @@
-import { mkdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs'
+import { mkdirSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { useSandbox } from '../sandbox/hooks.ts'
 import {
   type ActionResult,
   makeDirs,
   makeRecords,
-  type RunDirs,
+  removeDirs,
   runAction,
   sandboxInputs,
   writes,
 } from './harness.ts'
 
-let sandbox: Sandbox
-const made: RunDirs[] = []
 // A sandbox per test: a run that wrongly pushes must not leak records into the next test.
-beforeEach(async () => {
-  sandbox = await startSandbox()
-})
-afterEach(async () => {
-  await sandbox.close()
-  for (const dirs of made.splice(0)) rmSync(dirs.root, { recursive: true, force: true })
-})
-
-/** A workspace removed after the test. */
-function dirs(): RunDirs {
-  const created = makeDirs()
-  made.push(created)
-  return created
-}
+const sandbox = useSandbox()
+// The workspaces go after each test rather than after the file.
+afterEach(removeDirs)
 
 function runWithFiles(
   files: Record<string, string | Uint8Array>,
   extra: Record<string, string> = {},
 ): Promise<ActionResult> {
   return runAction({
-    dirs: dirs(),
-    inputs: sandboxInputs(sandbox.url, { 'records-file': 'evidence/*', ...extra }),
+    dirs: makeDirs(),
+    inputs: sandboxInputs(sandbox().url, { 'records-file': 'evidence/*', ...extra }),
     files: Object.fromEntries(Object.entries(files).map(([k, v]) => [`evidence/${k}`, v])),
   })
 }
@@ -50,9 +37,9 @@ function expectRefused(result: ActionResult, ...expected: string[]): void {
   expect(result.code).toBe(1)
   const error = errorLine(result)
   for (const text of expected) expect(error).toContain(text)
-  expect(sandbox.requests).toHaveLength(0)
-  expect(writes(sandbox.requests)).toBe(0)
-  expect(sandbox.activeRecords(1, 1)).toEqual([])
+  expect(sandbox().requests).toHaveLength(0)
+  expect(writes(sandbox().requests)).toBe(0)
+  expect(sandbox().activeRecords(1, 1)).toEqual([])
   expect(result.summary).toContain('Nothing was sent to Drata')
 }
 
@@ -122,7 +109,7 @@ describe('records files are read strictly; a bad file fails the step and nothing
   })
 
   it('a file over the size limit, refused by its size before it is read', async () => {
-    const run = dirs()
+    const run = makeDirs()
     mkdirSync(path.join(run.workspace, 'evidence'))
     // A sparse file: 65 MiB long without taking the disk space or the time to write it.
     const big = path.join(run.workspace, 'evidence', 'huge.json')
@@ -130,7 +117,7 @@ describe('records files are read strictly; a bad file fails the step and nothing
     truncateSync(big, 65 * 1024 * 1024)
     const result = await runAction({
       dirs: run,
-      inputs: sandboxInputs(sandbox.url, { 'records-file': 'evidence/*' }),
+      inputs: sandboxInputs(sandbox().url, { 'records-file': 'evidence/*' }),
       files: { 'evidence/small.json': '{"id": "s"}' },
     })
     expectRefused(
@@ -161,7 +148,7 @@ describe('records files that are valid', () => {
     })
     expect(result.code).toBe(0)
     expect(errorLine(result)).toBe('')
-    const active = sandbox.activeRecords(1, 1)
+    const active = sandbox().activeRecords(1, 1)
     expect(active.map((r) => r.id)).toEqual(['bom-1', 'bom-2'])
     expect(active[0]?.attributes).toMatchObject({ id: 'bom-1', name: 'café' })
   })
@@ -174,6 +161,6 @@ describe('records files that are valid', () => {
     expect(errorLine(result)).toBe('')
     expect(result.code).toBe(0)
     expect(result.summary).toContain('would push 150000 records')
-    expect(writes(sandbox.requests)).toBe(0)
+    expect(writes(sandbox().requests)).toBe(0)
   }, 60_000)
 })

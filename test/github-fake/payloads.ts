@@ -58,6 +58,15 @@ function hookRepository(s: GithubState) {
 
 // Push payloads keep an older form: dates as Unix seconds, owner with name and email, and
 // a few extra fields.
+/**
+ * How most webhook payloads end: the repository, its organization and, for events a person
+ * triggered, the sender.
+ */
+function source(s: GithubState, sender?: SimpleUser | null) {
+  const where = { repository: hookRepository(s), organization: organization(s.repo.owner) }
+  return sender === undefined ? where : { ...where, sender }
+}
+
 function pushRepository(s: GithubState, pushedAt: string) {
   const repo = hookRepository(s)
   return {
@@ -137,9 +146,7 @@ function pullRequest(s: GithubState) {
     after: SHA.pr18Head,
     // Right after a push GitHub has not recomputed mergeability yet.
     pull_request: { ...pull, mergeable: null, rebaseable: null, mergeable_state: 'unknown' },
-    repository: hookRepository(s),
-    organization: organization(s.repo.owner),
-    sender: pull.user,
+    ...source(s, pull.user),
   }
 }
 
@@ -151,9 +158,7 @@ function release(s: GithubState) {
   return {
     action: 'published',
     release: rel,
-    repository: hookRepository(s),
-    organization: organization(s.repo.owner),
-    sender: rel.author,
+    ...source(s, rel.author),
   }
 }
 
@@ -166,9 +171,7 @@ function deployment(s: GithubState) {
     action: 'created',
     // Delivered at creation, before any status changed it.
     deployment: { ...dep, updated_at: dep.created_at },
-    repository: hookRepository(s),
-    organization: organization(s.repo.owner),
-    sender: dep.creator,
+    ...source(s, dep.creator),
   }
 }
 
@@ -182,9 +185,7 @@ function deploymentStatus(s: GithubState) {
     action: 'created',
     deployment_status: latest,
     deployment: dep,
-    repository: hookRepository(s),
-    organization: organization(s.repo.owner),
-    sender: latest.creator,
+    ...source(s, latest.creator),
   }
 }
 
@@ -192,8 +193,7 @@ function schedule(s: GithubState) {
   return {
     schedule: '0 6 * * 1',
     workflow: WORKFLOW_PATH,
-    repository: hookRepository(s),
-    organization: organization(s.repo.owner),
+    ...source(s),
   }
 }
 
@@ -201,9 +201,7 @@ function workflowDispatch(s: GithubState) {
   return {
     inputs: {},
     ref: 'refs/heads/main',
-    repository: hookRepository(s),
-    organization: organization(s.repo.owner),
-    sender: need(s.pulls[18], 'PR #18').user,
+    ...source(s, need(s.pulls[18], 'PR #18').user),
     workflow: WORKFLOW_PATH,
   }
 }

@@ -124,20 +124,8 @@ const MODIFY_RULES: Record<string, FieldRule> = {
   customFields: { kind: 'customFields' },
 }
 
-interface StoredAsset {
-  id: number
-  name: string
-  description: string
-  assetType: AssetType
-  assetProvider: string
-  removedAt: string | null
-  notes: string | null
-  assetReferenceType: string
-  associatedId: string | null
-  createdAt: string
-  updatedAt: string
-  externalId: string | null
-  externalOwnerId: string | null
+/** An asset as kept: the DTO without what `view` adds (device, expansions), with its owner's id. */
+type StoredAsset = Omit<AssetDto, 'device' | 'assetClassTypes' | 'owner' | 'customFields'> & {
   ownerId: number
   classTypes: AssetClassTypeDto[]
 }

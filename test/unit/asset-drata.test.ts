@@ -1,44 +1,27 @@
 // syncAsset through the real AssetsApi and DrataClient, against the local Drata sandbox: what a
 // re-run of the same deployment does to the asset.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { syncAsset } from '../../src/asset/asset.js'
 import type { AssetSettings } from '../../src/asset/settings.js'
-import type { DrataApis } from '../../src/drata/factory.js'
-import type { Sandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'
-import { startSandboxApi } from './sandbox-api.js'
+import { ASSET_SETTINGS } from './follow-up-fixtures.js'
+import { useSandboxApi } from './sandbox-api.js'
 
-const SETTINGS: AssetSettings = {
-  action: 'upsert',
-  environment: 'production',
-  name: 'shop (production)',
-  description: 'Deployed from acme/shop@a1b2c3d by Evidence run 9004',
-  notes: 'https://github.com/acme/shop/actions/runs/9004',
-  assetType: 'VIRTUAL',
-  classTypes: ['SOFTWARE', 'CONTAINER'],
-  ownerId: 2,
-  externalId: 'github:acme/shop:production',
-  externalOwnerId: 'github:acme/shop',
-}
-
-let sandbox: Sandbox
-let parts: DrataApis
-
-beforeEach(async () => {
-  ;({ sandbox, parts } = await startSandboxApi())
-})
-
-afterEach(async () => {
-  await parts.close()
-  await sandbox.close()
-})
+const drata = useSandboxApi()
 
 function sync(settings: Partial<AssetSettings> = {}) {
-  return syncAsset(parts.assets, { ...SETTINGS, ...settings }, false, memoryLogger().logger)
+  return syncAsset(
+    drata.parts.assets,
+    { ...ASSET_SETTINGS, ...settings },
+    false,
+    memoryLogger().logger,
+  )
 }
 
 function writes(): string[] {
-  return sandbox.requests.filter((r) => r.method !== 'GET').map((r) => `${r.method} ${r.path}`)
+  return drata.sandbox.requests
+    .filter((r) => r.method !== 'GET')
+    .map((r) => `${r.method} ${r.path}`)
 }
 
 describe('syncAsset against the Drata sandbox', () => {
@@ -48,10 +31,10 @@ describe('syncAsset against the Drata sandbox', () => {
     const second = await sync({ name: 'shop (production, renamed)' })
     expect(second).toMatchObject({ action: 'updated', id: first.id })
     expect(writes()).toEqual(['POST /assets', `PUT /assets/${first.id}`])
-    expect(sandbox.assets()).toHaveLength(1)
-    expect(sandbox.assets()[0]).toMatchObject({
+    expect(drata.sandbox.assets()).toHaveLength(1)
+    expect(drata.sandbox.assets()[0]).toMatchObject({
       name: 'shop (production, renamed)',
-      externalId: SETTINGS.externalId,
+      externalId: ASSET_SETTINGS.externalId,
     })
   })
 
@@ -73,12 +56,12 @@ describe('syncAsset against the Drata sandbox', () => {
     const first = await sync({ assetType: 'PHYSICAL' })
     expect(await sync()).toMatchObject({ action: 'updated', id: first.id })
     expect(writes()).toEqual(['POST /assets', `PUT /assets/${first.id}`])
-    expect(sandbox.assets()).toEqual([expect.objectContaining({ assetType: 'VIRTUAL' })])
+    expect(drata.sandbox.assets()).toEqual([expect.objectContaining({ assetType: 'VIRTUAL' })])
   })
 
   it('creates a new asset rather than reuse one marked removed', async () => {
-    const removed = sandbox.seedAsset({
-      ...seedOf(SETTINGS),
+    const removed = drata.sandbox.seedAsset({
+      ...seedOf(ASSET_SETTINGS),
       removedAt: '2030-01-01T00:00:00.000Z',
     })
     const created = await sync()
@@ -88,7 +71,10 @@ describe('syncAsset against the Drata sandbox', () => {
   })
 
   it("does not touch another repository's asset with the same externalId", async () => {
-    const other = sandbox.seedAsset({ ...seedOf(SETTINGS), externalOwnerId: 'github:acme/other' })
+    const other = drata.sandbox.seedAsset({
+      ...seedOf(ASSET_SETTINGS),
+      externalOwnerId: 'github:acme/other',
+    })
     expect(await sync({ action: 'remove' })).toMatchObject({ action: 'none', id: null })
     const created = await sync()
     expect(created.id).not.toBe(other.id)
@@ -113,14 +99,17 @@ function seedOf(settings: AssetSettings) {
 describe('AssetsApi.findByExternalId against the Drata sandbox', () => {
   it('finds the assets of either type with both keys, oldest first, skipping removed ones', async () => {
     const at = (second: number) => new Date(Date.UTC(2030, 0, 1, 0, 0, second))
-    const base = seedOf(SETTINGS)
-    const physical = sandbox.seedAsset({ ...base, assetType: 'PHYSICAL', createdAt: at(2) })
-    const virtual = sandbox.seedAsset({ ...base, createdAt: at(1) })
-    sandbox.seedAsset({ ...base, removedAt: '2030-01-03T00:00:00.000Z', createdAt: at(0) })
-    sandbox.seedAsset({ ...base, externalOwnerId: 'github:acme/other', createdAt: at(3) })
-    sandbox.seedAsset({ ...base, externalId: 'github:acme/shop:staging', createdAt: at(4) })
-    sandbox.seedAsset({ ...base, externalOwnerId: null, createdAt: at(5) })
-    const found = await parts.assets.findByExternalId(SETTINGS.externalId, SETTINGS.externalOwnerId)
+    const base = seedOf(ASSET_SETTINGS)
+    const physical = drata.sandbox.seedAsset({ ...base, assetType: 'PHYSICAL', createdAt: at(2) })
+    const virtual = drata.sandbox.seedAsset({ ...base, createdAt: at(1) })
+    drata.sandbox.seedAsset({ ...base, removedAt: '2030-01-03T00:00:00.000Z', createdAt: at(0) })
+    drata.sandbox.seedAsset({ ...base, externalOwnerId: 'github:acme/other', createdAt: at(3) })
+    drata.sandbox.seedAsset({ ...base, externalId: 'github:acme/shop:staging', createdAt: at(4) })
+    drata.sandbox.seedAsset({ ...base, externalOwnerId: null, createdAt: at(5) })
+    const found = await drata.parts.assets.findByExternalId(
+      ASSET_SETTINGS.externalId,
+      ASSET_SETTINGS.externalOwnerId,
+    )
     expect(found.map((a) => a.id)).toEqual([virtual.id, physical.id])
     expect(found.map((a) => a.assetType)).toEqual(['VIRTUAL', 'PHYSICAL'])
     // Expanded for the comparison before an update.
@@ -128,17 +117,23 @@ describe('AssetsApi.findByExternalId against the Drata sandbox', () => {
   })
 
   it('lists every asset, without an assetType filter', async () => {
-    await parts.assets.findByExternalId(SETTINGS.externalId, SETTINGS.externalOwnerId)
-    const lists = sandbox.requests.filter((r) => r.method === 'GET' && r.path === '/assets')
+    await drata.parts.assets.findByExternalId(
+      ASSET_SETTINGS.externalId,
+      ASSET_SETTINGS.externalOwnerId,
+    )
+    const lists = drata.sandbox.requests.filter((r) => r.method === 'GET' && r.path === '/assets')
     expect(lists).toHaveLength(1)
     expect(lists[0]?.query).not.toHaveProperty('assetType')
     expect(lists[0]?.query).toMatchObject({ sort: 'createdAt', sortDir: 'ASC' })
   })
 
   it('finds nothing when the only match is marked removed', async () => {
-    sandbox.seedAsset({ ...seedOf(SETTINGS), removedAt: '2030-01-03T00:00:00.000Z' })
+    drata.sandbox.seedAsset({ ...seedOf(ASSET_SETTINGS), removedAt: '2030-01-03T00:00:00.000Z' })
     expect(
-      await parts.assets.findByExternalId(SETTINGS.externalId, SETTINGS.externalOwnerId),
+      await drata.parts.assets.findByExternalId(
+        ASSET_SETTINGS.externalId,
+        ASSET_SETTINGS.externalOwnerId,
+      ),
     ).toEqual([])
   })
 })

@@ -5,19 +5,9 @@ import type { AssetSettings } from '../../src/asset/settings.js'
 import type { AssetCreate, AssetModify, AssetsApi, DrataAsset } from '../../src/drata/assets.js'
 import { ApiError } from '../../src/drata/errors.js'
 import { memoryLogger } from './collectors-fake.js'
+import { ASSET_SETTINGS } from './follow-up-fixtures.js'
 
-const SETTINGS: AssetSettings = {
-  action: 'upsert',
-  environment: 'production',
-  name: 'shop (production)',
-  description: 'Deployed from acme/shop@a1b2c3d by Evidence run 9004',
-  notes: 'https://github.com/acme/shop/actions/runs/9004',
-  assetType: 'VIRTUAL',
-  classTypes: ['SOFTWARE', 'CONTAINER'],
-  ownerId: 5,
-  externalId: 'github:acme/shop:production',
-  externalOwnerId: 'github:acme/shop',
-}
+const SETTINGS: AssetSettings = { ...ASSET_SETTINGS, ownerId: 5 }
 
 type Call =
   | { op: 'find'; externalId: string; externalOwnerId: string }

@@ -11,7 +11,9 @@ import { githubClient } from '../../src/github/client.js'
 import { readSettings } from '../../src/inputs.js'
 import type { Settings } from '../../src/settings.js'
 import { type EventName, eventEnv } from '../github-fake/events.ts'
-import { defaultState, type GithubFake, startGithubFake } from '../github-fake/server.ts'
+import type { GithubFake } from '../github-fake/server.ts'
+
+export { useGithubFake } from '../github-fake/hooks.ts'
 
 /** When every test's collection "started". */
 export const NOW = new Date('2030-01-02T03:04:05.000Z')
@@ -28,29 +30,6 @@ export function memoryLogger(): { logger: Logger; logs: string[] } {
       warning: (m) => logs.push(`warning: ${m}`),
       debug: () => {},
     },
-  }
-}
-
-/**
- * Starts one fake for the file and resets its state and request log before each test.
- * Returns a getter, since the fake exists only once beforeAll has run.
- */
-export function useGithubFake(): () => GithubFake {
-  let fake: GithubFake | undefined
-  beforeAll(async () => {
-    fake = await startGithubFake()
-  })
-  afterAll(async () => {
-    await fake?.close()
-  })
-  beforeEach(() => {
-    if (!fake) return
-    fake.state = defaultState()
-    fake.requests.length = 0
-  })
-  return () => {
-    if (!fake) throw new Error('the GitHub fake is not running')
-    return fake
   }
 }
 

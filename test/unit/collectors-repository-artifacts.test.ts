@@ -10,6 +10,8 @@ import { CollectorError, SCHEMA_VERSION, stamp } from '../../src/evidence/collec
 import { COLLECTOR_REGISTRY } from '../../src/evidence/index.js'
 import { collectRepository } from '../../src/evidence/repository.js'
 import { collectWorkflowRun } from '../../src/evidence/workflow-run.js'
+import type { CollectorName } from '../../src/settings.js'
+import { EXAMPLE_EVENTS } from '../github-fake/examples.ts'
 import { SHA } from '../github-fake/server.ts'
 import {
   COLLECTED_AT,
@@ -28,6 +30,46 @@ const fake = useGithubFake()
 const extras = useGithubExtras(fake)
 const PROTECTION_PATH = `${REPO_PATH}/branches/main/protection`
 
+/** What the fake's rules and classic protection of main turn on together. */
+const FULL_PROTECTION = {
+  requiredReviews: true,
+  requiredApprovingReviewCount: 1,
+  dismissStaleReviews: true,
+  requireCodeOwnerReview: false,
+  requiredChecks: ['build', 'test'],
+  requiredChecksComplete: true,
+  signedCommitsRequired: true,
+  forcePushBlocked: true,
+  deletionBlocked: true,
+  adminsEnforced: true,
+}
+/** What the record says when neither a rule nor classic protection can be seen: unknown. */
+const UNKNOWN_PROTECTION = {
+  requiredReviews: null,
+  requiredApprovingReviewCount: null,
+  dismissStaleReviews: null,
+  requireCodeOwnerReview: null,
+  requiredChecks: [],
+  requiredChecksComplete: false,
+  signedCommitsRequired: null,
+  forcePushBlocked: null,
+  deletionBlocked: null,
+  adminsEnforced: null,
+}
+/** What the record says when nothing protects the branch: off (admin enforcement unknown). */
+const NO_PROTECTION = {
+  requiredReviews: false,
+  requiredApprovingReviewCount: 0,
+  dismissStaleReviews: false,
+  requireCodeOwnerReview: false,
+  requiredChecks: [],
+  requiredChecksComplete: true,
+  signedCommitsRequired: false,
+  forcePushBlocked: false,
+  deletionBlocked: false,
+  adminsEnforced: null,
+}
+
 describe('repository collector', () => {
   it('combines rulesets and classic protection, with the security features', async () => {
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
@@ -37,18 +79,7 @@ describe('repository collector', () => {
       visibility: 'private',
       archived: false,
       defaultBranch: 'main',
-      protection: {
-        requiredReviews: true,
-        requiredApprovingReviewCount: 1,
-        dismissStaleReviews: true,
-        requireCodeOwnerReview: false,
-        requiredChecks: ['build', 'test'],
-        requiredChecksComplete: true,
-        signedCommitsRequired: true,
-        forcePushBlocked: true,
-        deletionBlocked: true,
-        adminsEnforced: true,
-      },
+      protection: FULL_PROTECTION,
       rulesets: [
         { type: 'deletion', source: 'acme/shop', sourceType: 'Repository' },
         { type: 'non_fast_forward', source: 'acme/shop', sourceType: 'Repository' },
@@ -84,16 +115,9 @@ describe('repository collector', () => {
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.rulesets).toEqual([])
     expect(record.protection).toEqual({
-      requiredReviews: true,
+      ...FULL_PROTECTION,
       requiredApprovingReviewCount: 2,
-      dismissStaleReviews: true,
       requireCodeOwnerReview: true,
-      requiredChecks: ['build', 'test'],
-      requiredChecksComplete: true,
-      signedCommitsRequired: true,
-      forcePushBlocked: true,
-      deletionBlocked: true,
-      adminsEnforced: true,
     })
   })
 
@@ -102,17 +126,11 @@ describe('repository collector', () => {
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('not visible')
     expect(record.protection).toEqual({
-      requiredReviews: true,
-      requiredApprovingReviewCount: 1,
-      dismissStaleReviews: true,
+      ...FULL_PROTECTION,
       // No rule requires it, but classic protection might: unknown, not off.
       requireCodeOwnerReview: null,
-      requiredChecks: ['build', 'test'],
       // Classic protection may require more checks than the rules name.
       requiredChecksComplete: false,
-      signedCommitsRequired: true,
-      forcePushBlocked: true,
-      deletionBlocked: true,
       adminsEnforced: null,
     })
   })
@@ -124,18 +142,7 @@ describe('repository collector', () => {
       fake().fail({ path: PROTECTION_PATH, status })
       const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
       expect(record.classicProtection).toBe('not visible')
-      expect(record.protection).toEqual({
-        requiredReviews: null,
-        requiredApprovingReviewCount: null,
-        dismissStaleReviews: null,
-        requireCodeOwnerReview: null,
-        requiredChecks: [],
-        requiredChecksComplete: false,
-        signedCommitsRequired: null,
-        forcePushBlocked: null,
-        deletionBlocked: null,
-        adminsEnforced: null,
-      })
+      expect(record.protection).toEqual(UNKNOWN_PROTECTION)
     },
   )
 
@@ -148,16 +155,9 @@ describe('repository collector', () => {
     )
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.protection).toEqual({
-      requiredReviews: null,
-      requiredApprovingReviewCount: null,
-      dismissStaleReviews: null,
-      requireCodeOwnerReview: null,
-      requiredChecks: [],
-      requiredChecksComplete: false,
+      ...UNKNOWN_PROTECTION,
       signedCommitsRequired: true,
-      forcePushBlocked: null,
       deletionBlocked: true,
-      adminsEnforced: null,
     })
   })
 
@@ -175,18 +175,7 @@ describe('repository collector', () => {
     delete fake().state.branchProtection.main
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('none')
-    expect(record.protection).toEqual({
-      requiredReviews: true,
-      requiredApprovingReviewCount: 1,
-      dismissStaleReviews: true,
-      requireCodeOwnerReview: false,
-      requiredChecks: ['build', 'test'],
-      requiredChecksComplete: true,
-      signedCommitsRequired: true,
-      forcePushBlocked: true,
-      deletionBlocked: true,
-      adminsEnforced: null,
-    })
+    expect(record.protection).toEqual({ ...FULL_PROTECTION, adminsEnforced: null })
   })
 
   it('takes the strictest of several pull_request rules', async () => {
@@ -221,18 +210,7 @@ describe('repository collector', () => {
     fake().state.branchProtection = {}
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('none')
-    expect(record.protection).toEqual({
-      requiredReviews: false,
-      requiredApprovingReviewCount: 0,
-      dismissStaleReviews: false,
-      requireCodeOwnerReview: false,
-      requiredChecks: [],
-      requiredChecksComplete: true,
-      signedCommitsRequired: false,
-      forcePushBlocked: false,
-      deletionBlocked: false,
-      adminsEnforced: null,
-    })
+    expect(record.protection).toEqual(NO_PROTECTION)
   })
 
   it('reports classic protection that turns nothing on as off, with zero approvals', async () => {
@@ -249,18 +227,7 @@ describe('repository collector', () => {
     protection.allow_deletions = { enabled: true }
     const record = only(await collectRepository(collectorInput(fake(), 'schedule')))
     expect(record.classicProtection).toBe('enabled')
-    expect(record.protection).toEqual({
-      requiredReviews: false,
-      requiredApprovingReviewCount: 0,
-      dismissStaleReviews: false,
-      requireCodeOwnerReview: false,
-      requiredChecks: [],
-      requiredChecksComplete: true,
-      signedCommitsRequired: false,
-      forcePushBlocked: false,
-      deletionBlocked: false,
-      adminsEnforced: true,
-    })
+    expect(record.protection).toEqual({ ...NO_PROTECTION, adminsEnforced: true })
   })
 
   it('records security features the token cannot see as null', async () => {
@@ -490,18 +457,10 @@ describe('every collector record', () => {
     const ws = await mkdtemp(path.join(tmpdir(), 'stamp-'))
     try {
       await writeFile(path.join(ws, 'out.bin'), 'x')
-      const events = {
-        commit: 'push',
-        'workflow-run': 'push',
-        'pull-request': 'push',
-        release: 'release',
-        deployment: 'deployment_status',
-        repository: 'schedule',
-        artifacts: 'push',
-      } as const
-      for (const [name, event] of Object.entries(events)) {
+      // Each collector in an event where it has something to record.
+      for (const [name, event] of Object.entries(EXAMPLE_EVENTS)) {
         const input = collectorInput(fake(), event, { workspace: ws, artifacts: ['out.bin'] })
-        const collector = COLLECTOR_REGISTRY[name as keyof typeof events]
+        const collector = COLLECTOR_REGISTRY[name as CollectorName]
         const records = await collector(input)
         expect(records.length, name).toBeGreaterThan(0)
         for (const record of records) {

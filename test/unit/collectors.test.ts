@@ -23,6 +23,30 @@ const fake = useGithubFake()
 // The fake does not serve commit statuses (it answers them 404); this stub does when told to.
 const extras = useGithubExtras(fake)
 
+/** The author and committer of the fake's main commit, as the commit record gives them. */
+const MAIN_AUTHOR = {
+  name: 'Hubot',
+  email: 'hubot@acme.example',
+  login: 'hubot',
+  date: '2026-11-03T09:30:02Z',
+}
+const MAIN_COMMITTER = {
+  name: 'GitHub',
+  email: 'noreply@github.com',
+  login: 'web-flow',
+  date: '2026-11-03T09:30:02Z',
+}
+
+/** The main commit's record when nothing but its sha is known. */
+const UNKNOWN_MAIN_COMMIT = {
+  sha: SHA.main,
+  messageTitle: null,
+  author: null,
+  committer: null,
+  timestamp: null,
+  verified: null,
+}
+
 /**
  * A review of PR `pr` like the fake's own, by `login`, in `state`, at `submittedAt`, of
  * `commit` (by default PR #17's first commit, not its head).
@@ -50,6 +74,11 @@ function review(
 
 /** The path of the combined commit status of `sha`. */
 const statusPath = (sha: string) => `${REPO_PATH}/commits/${sha}/status`
+
+/** The record of PR #17 (a push run), read with the stub that serves commit statuses. */
+async function pr17WithStatuses() {
+  return only(await collectPullRequests(collectorInput(fake(), 'push', { apiUrl: extras().url })))
+}
 
 /** Makes the stub answer the combined status of PR #17's head with these statuses. */
 function serveStatuses(statuses: Array<{ context: string; state: string }>): void {
@@ -91,18 +120,8 @@ describe('commit collector', () => {
       ref: 'refs/heads/main',
       url: `https://github.com/acme/shop/commit/${SHA.main}`,
       messageTitle: 'Merge pull request #17 from acme/feature/checkout-retry',
-      author: {
-        name: 'Hubot',
-        email: 'hubot@acme.example',
-        login: 'hubot',
-        date: '2026-11-03T09:30:02Z',
-      },
-      committer: {
-        name: 'GitHub',
-        email: 'noreply@github.com',
-        login: 'web-flow',
-        date: '2026-11-03T09:30:02Z',
-      },
+      author: MAIN_AUTHOR,
+      committer: MAIN_COMMITTER,
       timestamp: '2026-11-03T09:30:02Z',
       verified: true,
       verificationReason: 'valid',
@@ -135,18 +154,8 @@ describe('commit collector', () => {
       sha: SHA.main,
       messageTitle: 'Merge pull request #17 from acme/feature/checkout-retry',
       // The payload gives the username and only the commit's timestamp.
-      author: {
-        name: 'Hubot',
-        email: 'hubot@acme.example',
-        login: 'hubot',
-        date: '2026-11-03T09:30:02Z',
-      },
-      committer: {
-        name: 'GitHub',
-        email: 'noreply@github.com',
-        login: 'web-flow',
-        date: '2026-11-03T09:30:02Z',
-      },
+      author: MAIN_AUTHOR,
+      committer: MAIN_COMMITTER,
       timestamp: '2026-11-03T09:30:02Z',
       verified: null,
       verificationReason: null,
@@ -157,14 +166,7 @@ describe('commit collector', () => {
 
   it('records only what it knows without a client or a payload commit', async () => {
     const record = only(await collectCommit(collectorInput(fake(), 'schedule', { github: 'none' })))
-    expect(record).toMatchObject({
-      sha: SHA.main,
-      messageTitle: null,
-      author: null,
-      committer: null,
-      timestamp: null,
-      verified: null,
-    })
+    expect(record).toMatchObject(UNKNOWN_MAIN_COMMIT)
   })
 
   it('keeps the payload when the commit endpoint answers 403, verification unknown with the reason', async () => {
@@ -198,14 +200,7 @@ describe('commit collector', () => {
   it('records nulls and the reason for an event without a payload commit when the API fails', async () => {
     fake().fail({ path: `${REPO_PATH}/commits/${SHA.main}`, status: 404 })
     const record = only(await collectCommit(collectorInput(fake(), 'schedule')))
-    expect(record).toMatchObject({
-      sha: SHA.main,
-      messageTitle: null,
-      author: null,
-      committer: null,
-      timestamp: null,
-      verified: null,
-    })
+    expect(record).toMatchObject(UNKNOWN_MAIN_COMMIT)
     expect(record.verificationReason).toContain(`could not read commit ${SHA.main} (404:`)
   })
 
@@ -442,8 +437,7 @@ describe('pull-request collector', () => {
   it('records a check in neither check runs nor readable statuses as missing, and failing', async () => {
     serveStatuses([{ context: 'deploy-preview', state: 'success' }])
     dropCheckRun('build')
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', status: 'missing', conclusion: null },
       { name: 'test', status: 'completed', conclusion: 'success' },
@@ -455,8 +449,7 @@ describe('pull-request collector', () => {
   it('reads a required check that CI reported as a commit status', async () => {
     serveStatuses([{ context: 'build', state: 'success' }])
     dropCheckRun('build')
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', status: 'completed', conclusion: 'success' },
       { name: 'test', status: 'completed', conclusion: 'success' },
@@ -473,8 +466,7 @@ describe('pull-request collector', () => {
   ])('records a %s commit status as a check that did not pass', async (state, check) => {
     serveStatuses([{ context: 'build', state }])
     dropCheckRun('build')
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', ...check },
       { name: 'test', status: 'completed', conclusion: 'success' },
@@ -484,8 +476,7 @@ describe('pull-request collector', () => {
 
   it('lets a check run decide over a commit status of the same name', async () => {
     serveStatuses([{ context: 'build', state: 'failure' }])
-    const input = collectorInput(fake(), 'push', { apiUrl: extras().url })
-    const record = only(await collectPullRequests(input))
+    const record = await pr17WithStatuses()
     expect(record.requiredChecks).toEqual([
       { name: 'build', status: 'completed', conclusion: 'success' },
       { name: 'test', status: 'completed', conclusion: 'success' },

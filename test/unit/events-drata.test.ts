@@ -1,24 +1,12 @@
 // EventsApi against the local Drata sandbox: which events count as this run's.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { DrataApis } from '../../src/drata/factory.js'
-import type { Sandbox } from '../sandbox/server.ts'
-import { startSandboxApi } from './sandbox-api.js'
+import { describe, expect, it } from 'vitest'
+import { useSandboxApi } from './sandbox-api.js'
 
-let sandbox: Sandbox
-let parts: DrataApis
-
-beforeEach(async () => {
-  ;({ sandbox, parts } = await startSandboxApi())
-})
-
-afterEach(async () => {
-  await parts.close()
-  await sandbox.close()
-})
+const drata = useSandboxApi()
 
 /** A plain upsert through the API, which makes the sandbox record a Public API event. */
 async function upsert(id: string): Promise<void> {
-  const res = await fetch(`${sandbox.url}/custom-connections/1/resources/1/records`, {
+  const res = await fetch(`${drata.sandbox.url}/custom-connections/1/resources/1/records`, {
     method: 'POST',
     headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' },
     body: JSON.stringify({ data: [{ id }] }),
@@ -32,7 +20,7 @@ describe('EventsApi.since', () => {
     await new Promise((r) => setTimeout(r, 20))
     const start = new Date()
     await upsert('during-the-run')
-    const asset = await fetch(`${sandbox.url}/assets`, {
+    const asset = await fetch(`${drata.sandbox.url}/assets`, {
       method: 'POST',
       headers: { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' },
       body: JSON.stringify({
@@ -45,13 +33,13 @@ describe('EventsApi.since', () => {
     })
     expect(asset.status).toBe(201)
 
-    const ofConnection = await parts.events.since(start, 1)
+    const ofConnection = await drata.parts.events.since(start, 1)
     expect(ofConnection).toHaveLength(1)
     expect(ofConnection[0]?.description).toContain('1 record')
     expect(ofConnection[0]?.connectionId).toBe(1)
 
-    const withoutConnection = await parts.events.since(start, null)
+    const withoutConnection = await drata.parts.events.since(start, null)
     expect(withoutConnection.map((e) => e.type)).toEqual(['MANUAL_ASSET_CREATED'])
-    expect(sandbox.events()).toHaveLength(3) // the one before the start was left out
+    expect(drata.sandbox.events()).toHaveLength(3) // the one before the start was left out
   })
 })

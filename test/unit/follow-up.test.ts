@@ -1,59 +1,25 @@
 // afterPush through the real Drata APIs against the local Drata sandbox: the asset and the
 // vendor review are separate steps, so one failing does not skip or hide the other.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { AssetSettings } from '../../src/asset/settings.js'
-import type { DrataApis } from '../../src/drata/factory.js'
 import { afterPush } from '../../src/follow-up.js'
 import type { Settings } from '../../src/settings.js'
 import type { VendorReviewSettings } from '../../src/vendor/settings.js'
-import type { Sandbox } from '../sandbox/server.ts'
-import { startSandboxApi } from './sandbox-api.js'
+import { useSandboxApi } from './sandbox-api.js'
 import { memoryLogger, settingsFrom } from './collectors-fake.js'
+import { ASSET_SETTINGS, REVIEW_SETTINGS } from './follow-up-fixtures.js'
 
 const STARTED = new Date('2030-01-02T03:04:05.000Z')
 
-const ASSET: AssetSettings = {
-  action: 'upsert',
-  environment: 'production',
-  name: 'shop (production)',
-  description: 'Deployed from acme/shop@a1b2c3d by Evidence run 9004',
-  notes: 'https://github.com/acme/shop/actions/runs/9004',
-  assetType: 'VIRTUAL',
-  classTypes: ['SOFTWARE'],
-  ownerId: 2,
-  externalId: 'github:acme/shop:production',
-  externalOwnerId: 'github:acme/shop',
-}
+const ASSET: AssetSettings = { ...ASSET_SETTINGS, classTypes: ['SOFTWARE'] }
 
-const REVIEW: VendorReviewSettings = {
-  vendorId: 11,
-  type: 'SECURITY',
-  status: 'NOT_YET_STARTED',
-  title: 'Security review requested by Evidence run 9004',
-  deadline: '2030-02-01T03:04:05.000Z',
-  requesterId: undefined,
-  note: '',
-  file: '',
-  documentType: undefined,
-}
-
-let sandbox: Sandbox
-let parts: DrataApis
-
-beforeEach(async () => {
-  ;({ sandbox, parts } = await startSandboxApi())
-})
-
-afterEach(async () => {
-  await parts.close()
-  await sandbox.close()
-})
+const drata = useSandboxApi()
 
 function settings(asset: Partial<AssetSettings>, review: Partial<VendorReviewSettings>): Settings {
   return {
     ...settingsFrom({}),
     asset: { ...ASSET, ...asset },
-    vendorReview: { ...REVIEW, ...review },
+    vendorReview: { ...REVIEW_SETTINGS, ...review },
     auditEvents: false,
     dryRun: false,
   }
@@ -61,7 +27,7 @@ function settings(asset: Partial<AssetSettings>, review: Partial<VendorReviewSet
 
 describe('afterPush', () => {
   it('does both steps and reports no error when both succeed', async () => {
-    const result = await afterPush(settings({}, {}), parts, STARTED, memoryLogger().logger)
+    const result = await afterPush(settings({}, {}), drata.parts, STARTED, memoryLogger().logger)
     expect(result.error).toBeUndefined()
     expect(result.asset).toMatchObject({ action: 'created', id: expect.any(Number) })
     expect(result.review).toMatchObject({ action: 'created', id: expect.any(Number) })
@@ -71,22 +37,22 @@ describe('afterPush', () => {
     // No such Drata user: the asset cannot be created.
     const result = await afterPush(
       settings({ ownerId: 999 }, {}),
-      parts,
+      drata.parts,
       STARTED,
       memoryLogger().logger,
     )
     expect(result.asset).toBeUndefined()
     expect(result.review).toMatchObject({ action: 'created', id: expect.any(Number) })
-    expect(sandbox.vendorReviews(11)).toHaveLength(1)
+    expect(drata.sandbox.vendorReviews(11)).toHaveLength(1)
     expect(result.error).toMatch(/^Asset: /)
     expect(result.error).not.toContain('Vendor security review:')
-    expect(sandbox.assets()).toEqual([])
+    expect(drata.sandbox.assets()).toEqual([])
   })
 
   it('keeps the asset outcome when the vendor review fails', async () => {
     const result = await afterPush(
       settings({}, { vendorId: 99 }),
-      parts,
+      drata.parts,
       STARTED,
       memoryLogger().logger,
     )
@@ -99,7 +65,7 @@ describe('afterPush', () => {
   it('joins both errors, the asset first, when both steps fail', async () => {
     const result = await afterPush(
       settings({ ownerId: 999 }, { vendorId: 99 }),
-      parts,
+      drata.parts,
       STARTED,
       memoryLogger().logger,
     )
@@ -108,8 +74,13 @@ describe('afterPush', () => {
     // Each step's own message after its label, separated by a space.
     const logger = memoryLogger().logger
     const both = settings({ ownerId: 999 }, { vendorId: 99 })
-    const asset = await afterPush({ ...both, vendorReview: undefined }, parts, STARTED, logger)
-    const review = await afterPush({ ...both, asset: undefined }, parts, STARTED, logger)
+    const asset = await afterPush(
+      { ...both, vendorReview: undefined },
+      drata.parts,
+      STARTED,
+      logger,
+    )
+    const review = await afterPush({ ...both, asset: undefined }, drata.parts, STARTED, logger)
     expect(asset.error).toMatch(/^Asset: .*User with ownerId 999 not found/)
     expect(review.error).toMatch(/^Vendor security review: .*Vendor 99 not found/)
     expect(result.error).toBe(`${asset.error} ${review.error}`)
@@ -117,7 +88,7 @@ describe('afterPush', () => {
 
   it('reports the asset error alone when there is no vendor review', async () => {
     const only = { ...settings({ ownerId: 999 }, {}), vendorReview: undefined }
-    const result = await afterPush(only, parts, STARTED, memoryLogger().logger)
+    const result = await afterPush(only, drata.parts, STARTED, memoryLogger().logger)
     expect(result.error).toMatch(/^Asset: /)
     expect(result.review).toBeUndefined()
   })

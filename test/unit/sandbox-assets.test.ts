@@ -1,18 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { call, tickingClock } from '../sandbox/client.ts'
-import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
+import { useSandboxes } from '../sandbox/hooks.ts'
 
-const running: Sandbox[] = []
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sb) => sb.close()))
-})
-
-async function start(opts?: SandboxOptions): Promise<Sandbox> {
-  const sb = await startSandbox(opts)
-  running.push(sb)
-  return sb
-}
+const start = useSandboxes()
 
 const valid = {
   name: 'MacBook Pro 16-inch',

@@ -1,19 +1,9 @@
 import { createHash } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { call, callForm, tickingClock } from '../sandbox/client.ts'
-import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
+import { useSandboxes } from '../sandbox/hooks.ts'
 
-const running: Sandbox[] = []
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sb) => sb.close()))
-})
-
-async function start(opts?: SandboxOptions): Promise<Sandbox> {
-  const sb = await startSandbox(opts)
-  running.push(sb)
-  return sb
-}
+const start = useSandboxes()
 
 const REVIEWS = '/vendors/11/security-reviews'
 const ISO = expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/)

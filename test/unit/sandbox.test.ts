@@ -1,60 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest'
-import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
+import { describe, expect, it } from 'vitest'
+import { call, SANDBOX_KEY, tickingClock } from '../sandbox/client.ts'
+import { useSandboxes } from '../sandbox/hooks.ts'
+import type { Sandbox } from '../sandbox/server.ts'
 
-const KEY = 'sandbox-key'
 const RES = '/custom-connections/1/resources/1'
-const running: Sandbox[] = []
-
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((sb) => sb.close()))
-})
-
-async function start(opts?: SandboxOptions): Promise<Sandbox> {
-  const sb = await startSandbox(opts)
-  running.push(sb)
-  return sb
-}
-
-interface Answer {
-  status: number
-  headers: Headers
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read arbitrary response JSON
-  body: any
-}
-
-async function call(
-  sb: Sandbox,
-  method: string,
-  path: string,
-  body?: unknown,
-  opts: { key?: string | null; signal?: AbortSignal } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = {}
-  const key = opts.key === undefined ? KEY : opts.key
-  if (key !== null) headers.authorization = `Bearer ${key}`
-  if (body !== undefined) headers['content-type'] = 'application/json'
-  const res = await fetch(`${sb.url}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: opts.signal,
-  })
-  const text = await res.text()
-  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined }
-}
-
-/** A clock that moves one second per reading, so every timestamp is distinct and ordered. */
-function tickingClock(start = Date.UTC(2025, 0, 1)) {
-  let t = start
-  const clock = () => {
-    t += 1000
-    return new Date(t)
-  }
-  const advance = (ms: number) => {
-    t += ms
-  }
-  return Object.assign(clock, { advance })
-}
+const start = useSandboxes()
 
 async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
   const deadline = Date.now() + timeoutMs
@@ -159,7 +109,7 @@ describe('records', () => {
     expect((await call(sb, 'POST', `${RES}/records`, { data: [1, 2] })).status).toBe(400)
     const raw = await fetch(`${sb.url}${RES}/records`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${SANDBOX_KEY}`, 'content-type': 'application/json' },
       body: '{"data":',
     })
     expect(raw.status).toBe(400)

@@ -5,20 +5,11 @@ import type { DrataReview, ReviewCreate, VendorsApi } from '../../src/drata/vend
 import { openReview } from '../../src/vendor/review.js'
 import type { VendorReviewSettings } from '../../src/vendor/settings.js'
 import { memoryLogger } from './collectors-fake.js'
+import { REVIEW_SETTINGS } from './follow-up-fixtures.js'
 
 const NOW = new Date('2030-01-02T03:04:05.000Z')
 
-const SETTINGS: VendorReviewSettings = {
-  vendorId: 12,
-  type: 'SECURITY',
-  status: 'NOT_YET_STARTED',
-  title: 'Security review requested by Evidence run 9004',
-  deadline: '2030-02-01T03:04:05.000Z',
-  requesterId: undefined,
-  note: '',
-  file: '',
-  documentType: undefined,
-}
+const SETTINGS: VendorReviewSettings = { ...REVIEW_SETTINGS, vendorId: 12 }
 
 type Call =
   | { op: 'find'; vendorId: number; title: string }

@@ -4,10 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { DrataApis } from '../../src/drata/factory.js'
 import { REVIEW_FILE_TYPES, type ReviewCreate } from '../../src/drata/vendors.js'
-import type { Sandbox } from '../sandbox/server.ts'
-import { startSandboxApi } from './sandbox-api.js'
+import { useSandboxApi } from './sandbox-api.js'
 
 const VENDOR = 11
 
@@ -19,18 +17,14 @@ const BODY: ReviewCreate = {
   requestedAt: '2030-01-02T03:04:05.000Z',
 }
 
-let sandbox: Sandbox
-let parts: DrataApis
+const drata = useSandboxApi()
 let dir: string
 
 beforeEach(async () => {
-  ;({ sandbox, parts } = await startSandboxApi())
   dir = await mkdtemp(path.join(tmpdir(), 'vendors-drata-'))
 })
 
 afterEach(async () => {
-  await parts.close()
-  await sandbox.close()
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -52,15 +46,15 @@ describe('VendorsApi.createWithFile against the Drata sandbox', () => {
 
   it.each(Object.entries(REVIEW_FILE_TYPES))('sends a %s file as %s', async (extension, type) => {
     const upload = await file(`report${extension}`)
-    const review = await parts.vendors.createWithFile(VENDOR, BODY, upload)
-    const [stored] = sandbox.vendorReviews(VENDOR)
+    const review = await drata.parts.vendors.createWithFile(VENDOR, BODY, upload)
+    const [stored] = drata.sandbox.vendorReviews(VENDOR)
     expect(stored?.id).toBe(review.id)
     expect(stored?.file).toMatchObject({ name: `report${extension}`, type, size: 6 })
   })
 
   it('reads the extension case-insensitively', async () => {
-    await parts.vendors.createWithFile(VENDOR, BODY, await file('Scan.PNG'))
-    expect(sandbox.vendorReviews(VENDOR)[0]?.file).toMatchObject({
+    await drata.parts.vendors.createWithFile(VENDOR, BODY, await file('Scan.PNG'))
+    expect(drata.sandbox.vendorReviews(VENDOR)[0]?.file).toMatchObject({
       name: 'Scan.PNG',
       type: 'image/png',
     })
@@ -68,12 +62,12 @@ describe('VendorsApi.createWithFile against the Drata sandbox', () => {
 
   it('sends the form fields and the documentType with the file', async () => {
     const upload = await file('soc2.pdf', '%PDF-1.7\n')
-    await parts.vendors.createWithFile(
+    await drata.parts.vendors.createWithFile(
       VENDOR,
       { ...BODY, note: 'See the attached report', documentType: 'SOC_DOCUMENT' },
       upload,
     )
-    const [stored] = sandbox.vendorReviews(VENDOR)
+    const [stored] = drata.sandbox.vendorReviews(VENDOR)
     expect(stored).toMatchObject({
       title: BODY.title,
       note: 'See the attached report',
@@ -84,9 +78,9 @@ describe('VendorsApi.createWithFile against the Drata sandbox', () => {
   it('sends a file of any other extension as application/octet-stream', async () => {
     // The sandbox, like Drata, refuses the extension, but logs the part it was sent.
     await expect(
-      parts.vendors.createWithFile(VENDOR, BODY, await file('report.bin')),
+      drata.parts.vendors.createWithFile(VENDOR, BODY, await file('report.bin')),
     ).rejects.toThrow()
-    const post = sandbox.requests.find((r) => r.method === 'POST')
+    const post = drata.sandbox.requests.find((r) => r.method === 'POST')
     expect(post?.body).toMatchObject({
       file: { name: 'report.bin', type: 'application/octet-stream' },
     })
