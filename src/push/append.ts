@@ -5,6 +5,7 @@ import { emptyOutcome, type PushOutcome } from './outcome.js'
 import type { Orphan } from './orphans.js'
 import { expiredOnPage, retentionCutoff } from './plan.js'
 import { waitForFreeResource } from './session-lifecycle.js'
+import { rejectedText } from './results.js'
 import { type UploadResult, uploadBatches } from './upload.js'
 
 /**
@@ -55,7 +56,7 @@ export async function pushAppend(
       ...counts(result),
       recovered,
       removed: 0,
-      error: `Drata rejected ${result.failures.length} of ${records.length} records (listed by id in the summary and the 'result' output); the other ${result.accepted} were upserted. Fix the rejected records and re-run: records are matched by their stable ids, so a re-run updates the accepted ones in place and converges. Retention was not applied.`,
+      error: `${rejectedText(result.failures, records.length)} (listed by id in the summary and the 'result' output); the other ${result.accepted} were upserted. Fix the rejected records and re-run: records are matched by their stable ids, so a re-run updates the accepted ones in place and converges. Retention was not applied.`,
     }
   }
   const expiry = retention ? await expire(api, options, deps, records) : { removedIds: [] }
@@ -84,7 +85,13 @@ function counts(result: UploadResult) {
  * it would delete them: say so, since this run cannot prevent it (one request).
  */
 async function warnIfSnapshotStarted(api: RecordsApi, deps: PushDeps): Promise<void> {
-  const open = await api.sessionsInProgress()
+  // Only a warning: the upserts are in whatever this check answers.
+  const open = await api.sessionsInProgress().catch((error: unknown) => {
+    deps.logger.warning(
+      `Could not check for a snapshot started meanwhile: ${(error as Error).message}`,
+    )
+    return []
+  })
   for (const session of open) {
     deps.logger.warning(
       `Session '${session.sessionId}' started on this resource while this run upserted; if it is a 'replace' snapshot that does not hold these records, completing it will delete them. Do not mix 'append' and 'replace' on one resource.`,

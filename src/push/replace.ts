@@ -5,7 +5,7 @@ import { lifecycleDeps, type PushDeps, type PushOptions } from './options.js'
 import { emptyOutcome, type PushOutcome, type ReportedStatus } from './outcome.js'
 import type { Orphan } from './orphans.js'
 import { planReplace, type ReplacePlan, shrinkProblem } from './plan.js'
-import { type Failure } from './results.js'
+import { type Failure, rejectedText } from './results.js'
 import { type SessionDeps, SessionLifecycle, waitForFreeResource } from './session-lifecycle.js'
 import { type SendBatch, uploadBatches } from './upload.js'
 
@@ -71,7 +71,7 @@ export async function pushReplace(
     batches = upload.batches
     if (upload.failures.length > 0) {
       throw new StopReplace(
-        `Drata rejected ${upload.failures.length} of ${records.length} records (listed by id in the summary and the 'result' output); the session was not completed, so Drata's active data is unchanged. Fix them and re-run.`,
+        `${rejectedText(upload.failures, records.length)} (listed by id in the summary and the 'result' output); the session was not completed, so Drata's active data is unchanged. Fix them and re-run.`,
         upload.failures,
       )
     }

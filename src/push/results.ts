@@ -43,3 +43,9 @@ function echoedId(item: ItemResult): string | undefined {
   const data = item.data as { id?: unknown } | undefined
   return data?.id === undefined ? undefined : idText(data.id)
 }
+
+/** "Drata rejected N of M records", or "…rejected or did not confirm…" when some were unverifiable. */
+export function rejectedText(failures: readonly Failure[], total: number): string {
+  const unconfirmed = failures.some((f) => f.status === 0)
+  return `Drata ${unconfirmed ? 'rejected or did not confirm' : 'rejected'} ${failures.length} of ${total} records`
+}

@@ -82,7 +82,7 @@ describe('append', () => {
     const outcome = await pushAppend(options(), kit.deps, evidence(2))
     expect(outcome.pushed).toBe(0)
     expect(outcome.failed).toBe(2)
-    expect(outcome.error).toMatch(/rejected 2 of 2/)
+    expect(outcome.error).toMatch(/rejected or did not confirm 2 of 2/)
   })
 
   it('waits while a snapshot is being staged, so it neither swallows nor discards the upserts', async () => {
