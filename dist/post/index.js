@@ -29479,7 +29479,7 @@ function lastResort(error) {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _last_resort_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(241);
-/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9092);
+/* harmony import */ var _post_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2202);
 // Entry of the post step (runs.post): cancels a session main left open, never pushes.
 
 
@@ -29490,7 +29490,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9092:
+/***/ 2202:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -29699,6 +29699,32 @@ class AssetsApi {
 
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
+;// CONCATENATED MODULE: ./src/drata/env-proxy.ts
+
+/**
+ * undici's EnvHttpProxyAgent (HTTPS_PROXY, HTTP_PROXY, NO_PROXY), without its start-up
+ * warning. The bundle carries one undici, the 6.x that @actions/http-client pins; 6.x marks the
+ * class experimental and prints that on stderr of every run, although its behaviour is what
+ * 7.x and later made stable. Only that warning, by its code, and only while constructing.
+ */
+function envProxyAgent(options) {
+    const original = Object.getOwnPropertyDescriptor(process, 'emitWarning');
+    const emit = process.emitWarning.bind(process);
+    process.emitWarning = ((...args) => {
+        const details = args[1];
+        if (typeof details === 'object' && details?.code === 'UNDICI-EHPA')
+            return;
+        emit(...args);
+    });
+    try {
+        return new undici/* EnvHttpProxyAgent */.J2(options);
+    }
+    finally {
+        if (original)
+            Object.defineProperty(process, 'emitWarning', original);
+    }
+}
+
 // EXTERNAL MODULE: ./src/report/redact.ts
 var redact = __nccwpck_require__(649);
 ;// CONCATENATED MODULE: ./src/drata/errors.ts
@@ -30031,6 +30057,7 @@ function parseRetryAfter(header, now) {
 
 
 
+
 /** The one way this action talks to Drata: auth, JSON, timeouts, pacing, retries, errors. */
 class DrataClient {
     options;
@@ -30049,7 +30076,7 @@ class DrataClient {
         // alone: verification stays on, and Node's CA store includes NODE_EXTRA_CA_CERTS.
         this.dispatcher =
             options.dispatcher ??
-                new undici/* EnvHttpProxyAgent */.J2({
+                envProxyAgent({
                     connect: { timeout: options.timeoutMs },
                     headersTimeout: options.timeoutMs,
                     bodyTimeout: options.timeoutMs,

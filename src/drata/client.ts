@@ -1,4 +1,5 @@
-import { type Dispatcher, EnvHttpProxyAgent, type FormData, request } from 'undici'
+import { type Dispatcher, type FormData, request } from 'undici'
+import { envProxyAgent } from './env-proxy.js'
 import { redactor } from '../report/redact.js'
 import {
   type ApiError,
@@ -89,7 +90,7 @@ export class DrataClient {
     // alone: verification stays on, and Node's CA store includes NODE_EXTRA_CA_CERTS.
     this.dispatcher =
       options.dispatcher ??
-      new EnvHttpProxyAgent({
+      envProxyAgent({
         connect: { timeout: options.timeoutMs },
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
