@@ -30470,7 +30470,11 @@ const CLEANUP_RETRY_WAIT_MS = 60_000;
 function buildApi(config) {
     // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
     // One pacer for every API and both clients: Drata's limit is per source IP, not per client.
-    const pacer = new Pacer({ sleep: config.sleep, perMinute: config.requestsPerMinute });
+    const pacer = new Pacer({
+        sleep: config.sleep,
+        now: config.now,
+        perMinute: config.requestsPerMinute,
+    });
     const client = new DrataClient({ ...config, pacer });
     // Cleanup must finish before the runner kills the job: few retries.
     const cleanup = new DrataClient({

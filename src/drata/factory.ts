@@ -24,7 +24,7 @@ export interface ApiParts {
   close(): Promise<void>
 }
 
-export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'now' | 'random'> {
+export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'random'> {
   ref: ResourceRef | undefined
   /** Pacing of every request of both clients together; 0 turns it off; default 450. */
   requestsPerMinute?: number
@@ -34,7 +34,11 @@ export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'now' | 'random
 export function buildApi(config: ApiConfig): ApiParts {
   // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
   // One pacer for every API and both clients: Drata's limit is per source IP, not per client.
-  const pacer = new Pacer({ sleep: config.sleep, perMinute: config.requestsPerMinute })
+  const pacer = new Pacer({
+    sleep: config.sleep,
+    now: config.now,
+    perMinute: config.requestsPerMinute,
+  })
   const client = new DrataClient({ ...config, pacer })
   // Cleanup must finish before the runner kills the job: few retries.
   const cleanup = new DrataClient({
