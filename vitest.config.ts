@@ -6,6 +6,8 @@ const jsonReport = process.env.VITEST_JSON_REPORT
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The 100k-record run has its own command (npm run test:scale, vitest.scale.config.ts).
+    exclude: ['test/scale/**', '**/node_modules/**'],
     setupFiles: ['test/setup.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 30_000,

@@ -12,6 +12,8 @@ export const INPUT = {
   idField: 'id-field',
   collect: 'collect',
   batchSize: 'batch-size',
+  concurrency: 'concurrency',
+  requestsPerMinute: 'requests-per-minute',
   retentionDays: 'retention-days',
   allowShrink: 'allow-shrink',
   dryRun: 'dry-run',

@@ -234,6 +234,7 @@ export function pushOptions(settings: Settings): PushOptions {
     mode: settings.mode,
     sessionId: settings.sessionId,
     batchSize: settings.batchSize,
+    concurrency: settings.concurrency,
     retentionDays: settings.retentionDays,
     allowShrink: settings.allowShrink,
     dryRun: settings.dryRun,

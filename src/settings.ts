@@ -60,8 +60,12 @@ export interface Settings {
   artifacts: string[]
   /** What a failing collector does: fail the run, or warn and let the rest go on. */
   collectorErrors: (typeof COLLECTOR_ERRORS)[number]
-  /** Records per upload request. */
+  /** Most records per upload request: 500 for `auto`; requests also stay under 2 MiB of JSON. */
   batchSize: number
+  /** Upload requests in flight at once. */
+  concurrency: number
+  /** Client-side pacing of every Drata request of the run, per minute; 0 turns it off. */
+  requestsPerMinute: number
   /** `append` only: records whose `collectedAt` is older than this many days are deleted; 0 keeps all. */
   retentionDays: number
   /** `replace` only: allow a snapshot that removes more than half of the active records. */

@@ -1,4 +1,5 @@
-import { type Dispatcher, EnvHttpProxyAgent, type FormData, request } from 'undici'
+import { type Dispatcher, type FormData, request } from 'undici'
+import { envProxyAgent } from './env-proxy.js'
 import { redactor } from '../secrets.js'
 import {
   type ApiError,
@@ -34,6 +35,8 @@ export interface RequestSpec {
   /** Query parameters; an array repeats the name (`expand[]=a&expand[]=b`). */
   query?: Record<string, string | number | boolean | readonly string[] | undefined>
   body?: unknown
+  /** A JSON body already serialized (bulk uploads reuse each record's text); wins over `body`. */
+  json?: string
   /** A multipart body instead of JSON (undici sets the content type with its boundary). */
   form?: FormData
   op: Operation
@@ -87,7 +90,7 @@ export class DrataClient {
     // alone: verification stays on, and Node's CA store includes NODE_EXTRA_CA_CERTS.
     this.dispatcher =
       options.dispatcher ??
-      new EnvHttpProxyAgent({
+      envProxyAgent({
         connect: { timeout: options.timeoutMs },
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
@@ -121,9 +124,14 @@ export class DrataClient {
           headers: {
             authorization: `Bearer ${this.options.apiKey}`,
             accept: 'application/json',
-            ...(spec.body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(spec.body === undefined && spec.json === undefined
+              ? {}
+              : { 'content-type': 'application/json' }),
           },
-          body: spec.form ?? (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
+          body:
+            spec.form ??
+            spec.json ??
+            (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
           signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
         })
         const body = await readBody(res.body, this.clean)

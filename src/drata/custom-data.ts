@@ -1,3 +1,4 @@
+import { type Batch, bulkBody } from '../push/batches.js'
 import type { DrataClient } from './client.js'
 import { ApiError, type Operation } from './errors.js'
 import { countItems, pages } from './pages.js'
@@ -72,29 +73,22 @@ export class RecordsApi {
   }
 
   /** Uploads records into a session (creating it IN_PROGRESS on first use). */
-  uploadToSession(
-    sessionId: string,
-    records: readonly Record<string, unknown>[],
-    ids: readonly string[],
-  ): Promise<ItemResult[]> {
-    return this.bulk(`${this.base}/sessions/${encodeURIComponent(sessionId)}`, records, {
+  uploadToSession(sessionId: string, batch: Batch): Promise<ItemResult[]> {
+    return this.bulk(`${this.base}/sessions/${encodeURIComponent(sessionId)}`, batch, {
       what: `upload records to session ${sessionId}`,
       area: 'sessions',
       permission: 'custom-connections-data-post',
-      recordIds: ids,
+      recordIds: batch.ids,
     })
   }
 
   /** Upserts records straight into the active data (Drata groups them under the ACTIVE session). */
-  upsert(
-    records: readonly Record<string, unknown>[],
-    ids: readonly string[],
-  ): Promise<ItemResult[]> {
-    return this.bulk(`${this.base}/records`, records, {
+  upsert(batch: Batch): Promise<ItemResult[]> {
+    return this.bulk(`${this.base}/records`, batch, {
       what: 'upsert records',
       area: 'records',
       permission: 'custom-connections-data-post',
-      recordIds: ids,
+      recordIds: batch.ids,
     })
   }
 
@@ -179,15 +173,12 @@ export class RecordsApi {
     }
   }
 
-  private async bulk(
-    path: string,
-    records: readonly Record<string, unknown>[],
-    op: Operation,
-  ): Promise<ItemResult[]> {
+  private async bulk(path: string, batch: Batch, op: Operation): Promise<ItemResult[]> {
     const body = await this.client.request<unknown>({
       method: 'POST',
       path,
-      body: { data: records },
+      // The records were serialized once, when batched; the body splices those texts.
+      json: bulkBody(batch.json),
       op,
       retry: 'idempotent',
     })

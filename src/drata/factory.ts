@@ -28,14 +28,21 @@ export interface DrataApis {
   close(): Promise<void>
 }
 
-export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'now' | 'random'> {
+export interface ApiConfig extends Omit<ClientOptions, 'pacer' | 'random'> {
   ref: ResourceRef | undefined
+  /** Pacing of every request of both clients together; 0 turns it off; default 450. */
+  requestsPerMinute?: number
 }
 
 /** Builds every Drata API over one pacer, with a second, never-aborted client for cleanup. */
 export function buildApi(config: ApiConfig): DrataApis {
   // The pacer's waits take each client's own signal, so the cleanup client is never cut short.
-  const pacer = new Pacer({ sleep: config.sleep })
+  // One pacer for every API and both clients: Drata's limit is per source IP, not per client.
+  const pacer = new Pacer({
+    sleep: config.sleep,
+    now: config.now,
+    perMinute: config.requestsPerMinute,
+  })
   const client = new DrataClient({ ...config, pacer })
   // Cleanup must finish before the runner kills the job: few retries.
   const cleanup = new DrataClient({

@@ -9,7 +9,10 @@ import { realSleep } from '../runtime.js'
 export { realSleep, type Sleep } from '../runtime.js'
 
 export interface PacerOptions {
-  /** Sustained requests per minute; kept below Drata's 500 to leave room for other steps. */
+  /**
+   * Sustained requests per minute; kept below Drata's 500 to leave room for other steps.
+   * 0 turns pacing off (a 429 is still retried after its Retry-After).
+   */
   perMinute?: number
   /** Requests allowed back to back before pacing starts. */
   burst?: number
@@ -36,6 +39,7 @@ export class Pacer {
 
   /** Waits until one more request may be sent, then takes its token. */
   async take(signal?: AbortSignal): Promise<void> {
+    if (this.perMs === 0) return
     for (;;) {
       const now = this.now()
       this.tokens = Math.min(this.burst, this.tokens + (now - this.last) * this.perMs)

@@ -8,6 +8,8 @@ export interface EvidenceRecord {
   /** `inline`, a workspace-relative file path, or `collector:<name>`. */
   source: string
   data: JsonRecord
+  /** `data` as JSON text, made once while checking its size and reused as the request body. */
+  json?: string
 }
 
 /** Records with their sources, before ids are checked. */
@@ -63,7 +65,8 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
         return
       }
       const data = { ...record, id }
-      const bytes = Buffer.byteLength(JSON.stringify(data))
+      const json = JSON.stringify(data)
+      const bytes = Buffer.byteLength(json)
       if (bytes > MAX_RECORD_BYTES) {
         problems.push(
           `${where} (id ${id}): ${bytes} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes`,
@@ -71,7 +74,7 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
         return
       }
       seen.set(id, [...(seen.get(id) ?? []), source])
-      out.push({ id, source, data })
+      out.push({ id, source, data, json })
     })
   }
   // A file of 100,000 bad records must not become a 100,000-line error.

@@ -1,5 +1,5 @@
 import type { GithubApi } from '../github/client.js'
-import { githubStatus } from '../github/client.js'
+import { githubStatus } from '../github/status.js'
 import type { RunContext } from './context.js'
 import type { JsonRecord } from './parse.js'
 

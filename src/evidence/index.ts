@@ -1,5 +1,5 @@
 import type { Logger } from '../runtime.js'
-import { githubClient } from '../github/client.js'
+import { loadGithubClient } from '../github/load.js'
 import type { CollectorName, Settings } from '../settings.js'
 import { collectArtifacts } from './artifacts.js'
 import type { Collector } from './collector.js'
@@ -95,7 +95,7 @@ export async function gatherEvidence(
   const chosen = chooseCollectors(settings, run.eventName)
   if (chosen.length > 0) {
     const github = settings.githubToken
-      ? githubClient(settings.githubToken, settings.githubApiUrl, logger)
+      ? await loadGithubClient(settings.githubToken, settings.githubApiUrl, logger)
       : undefined
     const input = { run, now, github, workspace: settings.workspace, artifacts: settings.artifacts }
     for (const { name, reason } of chosen) {

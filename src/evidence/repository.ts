@@ -1,4 +1,4 @@
-import { githubStatus } from '../github/client.js'
+import { githubStatus } from '../github/status.js'
 import {
   type Collector,
   githubRepo,

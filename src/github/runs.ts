@@ -1,7 +1,9 @@
 import type { RunLookup } from '../push/orphans.js'
 import type { Logger } from '../runtime.js'
 import type { Settings } from '../settings.js'
-import { githubClient, githubStatus } from './client.js'
+import type { GithubApi } from './client.js'
+import { loadGithubClient } from './load.js'
+import { githubStatus } from './status.js'
 
 /**
  * Asks GitHub whether a workflow run of this repository has finished (needs `actions: read`).
@@ -14,9 +16,9 @@ export function finishedRunLookup(
 ): RunLookup | undefined {
   const { owner, repo } = settings.run
   if (!settings.githubToken || !owner || !repo) return undefined
-  let github: ReturnType<typeof githubClient> | undefined
+  let github: GithubApi | undefined
   return async (runId) => {
-    github ??= githubClient(settings.githubToken, settings.githubApiUrl, logger)
+    github ??= await loadGithubClient(settings.githubToken, settings.githubApiUrl, logger)
     try {
       const { data } = await github.rest.actions.getWorkflowRun({
         owner,

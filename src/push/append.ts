@@ -6,12 +6,14 @@ import type { Orphan } from './orphans.js'
 import { expiredOnPage, retentionCutoff } from './plan.js'
 import { waitForFreeResource } from './session-lifecycle.js'
 import { rejectedText } from './results.js'
+import { toBatches } from './batches.js'
 import { type UploadResult, uploadBatches } from './upload.js'
 
 /**
  * `append`: upserts this run's records into the active data and never completes a session,
  * so it can delete nothing but what `retention-days` expires. Its cost depends only on this
- * run's records: one session check, ceil(N / batch) uploads, one check after them, plus one
+ * run's records: one session check, one upload per batch (ceil(N / 500) with `batch-size: auto`
+ * and records small enough),  one check after them, plus one
  * listing page and one delete per expired record when retention is on.
  */
 export async function pushAppend(
@@ -28,6 +30,14 @@ export async function pushAppend(
     outcome.removed = 0
     return outcome
   }
+  // Batched (and each record serialized) before anything is sent: a record too large for any
+  // request is an error here, before the first write.
+  let batches
+  try {
+    batches = toBatches(records, options.batchSize)
+  } catch (error) {
+    return { ...outcome, removed: 0, error: (error as Error).message }
+  }
   // No session of ours: every IN_PROGRESS session is another run's snapshot being staged,
   // which would either swallow these upserts or delete them on completion. Wait for it.
   const result: UploadResult = { accepted: 0, failures: [], batches: 0 }
@@ -37,9 +47,13 @@ export async function pushAppend(
       readOnly: options.dryRun,
     })
     if (!options.dryRun) {
-      const send = (data: Record<string, unknown>[], ids: string[]) => api.upsert(data, ids)
       // Filled batch by batch, so an error after retries still reports what went in before it.
-      await uploadBatches(records, options.batchSize, send, logger, 'Upsert', result)
+      await uploadBatches(
+        batches,
+        (batch) => api.upsert(batch),
+        { logger, label: 'Upsert', concurrency: options.concurrency, now: deps.now },
+        result,
+      )
       await warnIfSnapshotStarted(api, deps)
     }
   } catch (error) {

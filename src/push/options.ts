@@ -8,8 +8,10 @@ export interface PushOptions {
   mode: 'append' | 'replace'
   /** Session id for `replace`. */
   sessionId: string
-  /** Records per upload request. */
+  /** Most records per upload request (`batch-size: auto` gives 500); requests also stay under 2 MiB. */
   batchSize: number
+  /** Upload requests in flight at once. */
+  concurrency: number
   /** `append`: records collected more than this many days ago are deleted; 0 keeps all. */
   retentionDays: number
   /** `replace`: allow a snapshot that removes more than half of the active records. */

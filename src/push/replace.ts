@@ -7,6 +7,7 @@ import type { Orphan } from './orphans.js'
 import { planReplace, type ReplacePlan, shrinkProblem } from './plan.js'
 import { type Failure, rejectedText } from './results.js'
 import { type SessionDeps, SessionLifecycle, waitForFreeResource } from './session-lifecycle.js'
+import { toBatches } from './batches.js'
 import { type SendBatch, uploadBatches } from './upload.js'
 
 /** Why `replace` refuses an empty record set before sending anything. */
@@ -30,7 +31,8 @@ class StopReplace extends Error {
  * so the active data is untouched. After `complete`, ACTIVE is reported only once Drata's
  * session list says so.
  *
- * Requests: 2 checks, ceil(N / batch) uploads, ceil(active / 500) verified reads, 1 count,
+ * Requests: 2 checks, one upload per batch (ceil(N / 500) with `batch-size: auto` and records
+ * small enough), ceil(active / 500) verified reads, 1 count,
  * 1 complete and 1 read-back.
  */
 export async function pushReplace(
@@ -51,6 +53,9 @@ export async function pushReplace(
   let plan: ReplacePlan | undefined
   let batches = 0
   try {
+    // Batched (each record serialized once) before any request: a record too large for any
+    // request stops the run here, before the first write.
+    const toSend = toBatches(records, options.batchSize)
     if (options.dryRun) {
       recovered = await life.acquire(true)
       plan = planReplace(await activeIds(api), newIds)
@@ -59,14 +64,19 @@ export async function pushReplace(
     }
     recovered = await life.acquire()
     // Own records first: the first upload creates the session, which keeps other snapshots
-    // from starting while the active data is read below.
+    // from starting while the active data is read below. That first upload goes alone; the
+    // rest go `concurrency` at a time into the session it made.
     life.markStarted()
     const upload = await uploadBatches(
-      records,
-      options.batchSize,
+      toSend,
       sendToSession(api, life, lifecycleDeps(options, deps)),
-      deps.logger,
-      'Upload',
+      {
+        logger: deps.logger,
+        label: 'Upload',
+        concurrency: options.concurrency,
+        firstAlone: true,
+        now: deps.now,
+      },
     )
     batches = upload.batches
     if (upload.failures.length > 0) {
@@ -146,10 +156,10 @@ async function activeIds(api: RecordsApi): Promise<string[]> {
 /** Sends to the session; on the first write, waits if another run's session got there first. */
 function sendToSession(api: RecordsApi, life: SessionLifecycle, deps: SessionDeps): SendBatch {
   let created = false
-  return async (data, ids) => {
+  return async (batch) => {
     for (;;) {
       try {
-        const items = await api.uploadToSession(life.sessionId, data, ids)
+        const items = await api.uploadToSession(life.sessionId, batch)
         created = true
         return items
       } catch (error) {

@@ -114,7 +114,7 @@ describe('bad input: a clear error naming the input, exit 1, and no request to D
     [
       'batch-size too large',
       { 'batch-size': '501' },
-      "'batch-size' must be a whole number from 1 to 500 (got '501')",
+      "'batch-size' must be auto or a whole number from 1 to 500 (got '501')",
     ],
     ['negative retention', { 'retention-days': '-1' }, "'retention-days' must be a whole number"],
     [

@@ -28,6 +28,8 @@ export interface ActionRun {
   dirs?: RunDirs
   /** Which step's bundle to run; main by default. */
   step?: 'main' | 'post'
+  /** A command to run node under, e.g. ['/usr/bin/time', '-v'] (the bench's peak RSS). */
+  wrap?: string[]
 }
 
 export interface RunDirs {
@@ -115,7 +117,8 @@ export function runAction(run: ActionRun = {}): Promise<ActionResult> {
   for (const [name, value] of Object.entries(run.state ?? {})) env[`STATE_${name}`] = value
 
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [DIST[run.step ?? 'main']], {
+    const [command = process.execPath, ...args] = run.wrap ? [...run.wrap, process.execPath] : []
+    const child = spawn(command, [...args, DIST[run.step ?? 'main']], {
       env,
       cwd: dirs.workspace,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -83,7 +83,7 @@ async function run(inputs: Record<string, string>, env: Record<string, string>) 
 }
 
 describe('Drata requests go through HTTP_PROXY / HTTPS_PROXY', () => {
-  it('every request of a push goes through the proxy, with its Authorization header', async () => {
+  it('every request of a push goes through the proxy', async () => {
     const proxy = await startProxy()
     // undici's EnvHttpProxyAgent does not bypass loopback by itself: only NO_PROXY does, so
     // this test must not put 127.0.0.1 or localhost in NO_PROXY.
@@ -98,11 +98,12 @@ describe('Drata requests go through HTTP_PROXY / HTTPS_PROXY', () => {
         .map((r) => r.id),
     ).toEqual(['a'])
     expect(sandbox().requests.length).toBeGreaterThanOrEqual(2)
-    expect(proxy.forwarded).toHaveLength(sandbox().requests.length)
-    for (const f of proxy.forwarded) {
-      expect(f.url.startsWith(`${sandbox().url}/`)).toBe(true)
-      expect(f.authorization).toBe('Bearer sandbox-key')
-    }
+    // undici 6 (the one copy this bundle shares with @actions/http-client) tunnels plain http
+    // through CONNECT too, as it does https: the proxy sees tunnels to the sandbox, not the
+    // requests. That none goes around the proxy is shown by the unreachable-proxy test below.
+    expect(proxy.tunnels.length).toBeGreaterThanOrEqual(1)
+    expect(new Set(proxy.tunnels)).toEqual(new Set([new URL(sandbox().url).host]))
+    expect(proxy.forwarded).toHaveLength(0)
   })
 
   it('NO_PROXY takes the host out of the proxy', async () => {
@@ -113,6 +114,7 @@ describe('Drata requests go through HTTP_PROXY / HTTPS_PROXY', () => {
     })
     expect(result.code).toBe(0)
     expect(proxy.forwarded).toHaveLength(0)
+    expect(proxy.tunnels).toHaveLength(0)
     expect(sandbox().requests.length).toBeGreaterThanOrEqual(2)
   })
 

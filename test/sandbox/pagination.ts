@@ -10,7 +10,7 @@ export interface PageQuery {
 }
 
 /** The position a cursor points after: the last item's sort value and tie-breaker. */
-interface CursorKey {
+export interface CursorKey {
   value: string
   tie: string | number
 }
@@ -59,21 +59,50 @@ export function paginate<T>(
   q: PageQuery,
   keyOf: (item: T) => CursorKey,
 ): { data: T[]; pagination: Pagination } {
+  const ordered = sortEntries(
+    items.map((item) => ({ item, key: keyOf(item) })),
+    q.sortDir,
+  )
+  return paginateSorted(ordered, q)
+}
+
+/** Sorts items with their keys into list order (in place). */
+export function sortEntries<E extends { key: CursorKey }>(
+  entries: E[],
+  sortDir: 'ASC' | 'DESC',
+): E[] {
+  const dir = sortDir === 'ASC' ? 1 : -1
+  return entries.sort((a, b) => dir * compareKeys(a.key, b.key))
+}
+
+/**
+ * One page of entries already in list order: the cursor is found by binary search, so a page
+ * costs O(log n + size) however many records there are.
+ */
+export function paginateSorted<T>(
+  ordered: readonly { item: T; key: CursorKey }[],
+  q: PageQuery,
+): { data: T[]; pagination: Pagination } {
   const dir = q.sortDir === 'ASC' ? 1 : -1
-  const ordered = items
-    .map((item) => ({ item, key: keyOf(item) }))
-    .sort((a, b) => dir * compareKeys(a.key, b.key))
   // Keyset (not offset) cursor: records deleted between pages cannot make the client skip any.
   const after = q.cursor
-  const rest = after ? ordered.filter((e) => dir * compareKeys(e.key, after) > 0) : ordered
-  const page = rest.slice(0, q.size)
+  let start = 0
+  if (after) {
+    let high = ordered.length
+    while (start < high) {
+      const mid = (start + high) >>> 1
+      if (dir * compareKeys((ordered[mid] as { key: CursorKey }).key, after) > 0) high = mid
+      else start = mid + 1
+    }
+  }
+  const page = ordered.slice(start, start + q.size)
   const last = page.at(-1)
-  const more = rest.length > page.length && last !== undefined
+  const more = ordered.length - start > page.length && last !== undefined
   return {
     data: page.map((e) => e.item),
     pagination: {
       cursor: more ? encodeCursor(last.key, q) : null,
-      totalCount: q.includeTotalCount && q.cursor === null ? items.length : null,
+      totalCount: q.includeTotalCount && q.cursor === null ? ordered.length : null,
     },
   }
 }

@@ -4,7 +4,13 @@ import { authorize, PERMISSIONS } from './auth.ts'
 import { CONNECTION_ROUTES } from './connections.ts'
 import { badRequest, notFound } from './errors.ts'
 import { EVENT_ROUTES } from './events.ts'
-import { checkQueryNames, PAGE_PARAMS, paginate, parsePageQuery } from './pagination.ts'
+import {
+  checkQueryNames,
+  PAGE_PARAMS,
+  paginate,
+  paginateSorted,
+  parsePageQuery,
+} from './pagination.ts'
 import {
   type ApiContext,
   type ApiReply,
@@ -15,7 +21,7 @@ import {
   type Route,
   type RouteCall,
 } from './router.ts'
-import type { ItemResult, ResourceRef } from './store.ts'
+import { copyRecord, type ItemResult, type ResourceRef } from './store.ts'
 import type { SessionStatus } from './types.ts'
 import { isJsonObject, parseDataEnvelope, requireObjectBody } from './validation.ts'
 import { VENDOR_ROUTES } from './vendors.ts'
@@ -88,9 +94,10 @@ function listRecords(ctx: ApiContext, ref: ResourceRef, _ids: string[], call: Ro
   if (sessionId !== null && (sessionId.length < 3 || sessionId.length > 64)) {
     throw badRequest('sessionId must be between 3 and 64 characters')
   }
-  const rows = ctx.store.records(ref, sessionId)
-  const body = paginate(rows, page, (r) => ({ value: r[page.sort], tie: r.id }))
-  return { status: 200, body }
+  const rows = ctx.store.sortedRecords(ref, sessionId, page.sort, page.sortDir)
+  const { data, pagination } = paginateSorted(rows, page)
+  // Only the page is copied: the answer must not share objects with the store.
+  return { status: 200, body: { data: data.map(copyRecord), pagination } }
 }
 
 function createRecords(ctx: ApiContext, ref: ResourceRef, _ids: string[], call: RouteCall) {

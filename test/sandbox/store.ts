@@ -1,4 +1,5 @@
 import { badRequest, notFound, publicError } from './errors.ts'
+import { type CursorKey, sortEntries } from './pagination.ts'
 import type {
   ResourceConfig,
   SandboxRecord,
@@ -57,6 +58,9 @@ export class Store {
   readonly #resources = new Map<string, Resource>()
   readonly #now: () => Date
   #nextSessionPk = 1
+  /** Bumped by every write: a sorted listing cached at an older version is stale. */
+  #version = 0
+  readonly #sorted = new Map<string, { version: number; entries: SortedEntry[] }>()
 
   constructor(configs: ResourceConfig[], now: () => Date) {
     this.#now = now
@@ -69,7 +73,7 @@ export class Store {
 
   /** Plain upsert: writes straight into the active data, grouped under the ACTIVE session. */
   upsert(ref: ResourceRef, envelope: DataEnvelope): ItemResult[] {
-    const res = this.#get(ref)
+    const res = this.#write(ref)
     const checks = checkItems(envelope, res.validate)
     const activeSession = res.sessions.find((s) => s.status === 'ACTIVE')?.sessionId ?? null
     return writeItems(envelope, checks, res.active, activeSession, this.#stamp())
@@ -77,7 +81,7 @@ export class Store {
 
   /** Session upload: stages records in the session, creating it IN_PROGRESS if it is new. */
   upload(ref: ResourceRef, sessionId: string, envelope: DataEnvelope): ItemResult[] {
-    const res = this.#get(ref)
+    const res = this.#write(ref)
     let session = res.sessions.find((s) => s.sessionId === sessionId)
     if (session && session.status !== 'IN_PROGRESS') {
       throw badRequest(
@@ -104,15 +108,42 @@ export class Store {
     return writeItems(envelope, checks, session.staged, sessionId, ts)
   }
 
-  /** Active records, or with `sessionId` that session's records (staged or active). */
+  /**
+   * Active records, or with `sessionId` that session's records (staged or active), as the
+   * store's own rows: callers copy what they hand out (see `copyRecord`).
+   */
   records(ref: ResourceRef, sessionId: string | null): SandboxRecord[] {
     const res = this.#get(ref)
     const rows = [...res.active.values()]
-    if (sessionId === null) return rows.map(copyRecord)
+    if (sessionId === null) return rows
     // An unknown sessionId filters everything out rather than 404ing (assumption).
     const session = res.sessions.find((s) => s.sessionId === sessionId)
-    if (session?.status === 'IN_PROGRESS') return [...session.staged.values()].map(copyRecord)
-    return rows.filter((r) => r.sessionId === sessionId).map(copyRecord)
+    if (session?.status === 'IN_PROGRESS') return [...session.staged.values()]
+    return rows.filter((r) => r.sessionId === sessionId)
+  }
+
+  /**
+   * The same rows in list order, sorted once per store version: paging through 100,000
+   * records costs one sort, not one per page, so the sandbox is not what a bench measures.
+   */
+  sortedRecords(
+    ref: ResourceRef,
+    sessionId: string | null,
+    sort: 'createdAt' | 'updatedAt',
+    dir: 'ASC' | 'DESC',
+  ): SortedEntry[] {
+    const cacheKey = `${key(ref.connectionId, ref.resourceId)}|${sessionId ?? ''}|${sort}|${dir}`
+    const cached = this.#sorted.get(cacheKey)
+    if (cached?.version === this.#version) return cached.entries
+    const entries = sortEntries(
+      this.records(ref, sessionId).map((item) => ({
+        item,
+        key: { value: item[sort], tie: item.id },
+      })),
+      dir,
+    )
+    this.#sorted.set(cacheKey, { version: this.#version, entries })
+    return entries
   }
 
   /** Sessions of a resource in creation order, optionally only those with `status`. */
@@ -125,7 +156,7 @@ export class Store {
 
   /** Completes or cancels an IN_PROGRESS session. */
   act(ref: ResourceRef, sessionId: string, action: 'complete' | 'cancel'): ActionResult {
-    const res = this.#get(ref)
+    const res = this.#write(ref)
     const session = res.sessions.find((s) => s.sessionId === sessionId)
     if (!session) throw notFound(`Session ${sessionId} not found`)
     if (session.status !== 'IN_PROGRESS') {
@@ -150,7 +181,7 @@ export class Store {
 
   /** PUT: replaces the attributes of an active record. */
   update(ref: ResourceRef, id: string, data: JsonObject): SandboxRecord {
-    const res = this.#get(ref)
+    const res = this.#write(ref)
     const row = res.active.get(id)
     if (!row) throw notFound(`Record ${id} not found`)
     // The path names the record; a body naming another id is rejected (assumption).
@@ -166,7 +197,7 @@ export class Store {
 
   /** DELETE: removes an active record. */
   remove(ref: ResourceRef, id: string): void {
-    if (!this.#get(ref).active.delete(id)) throw notFound(`Record ${id} not found`)
+    if (!this.#write(ref).active.delete(id)) throw notFound(`Record ${id} not found`)
   }
 
   /** Makes `records` the active data, as if a session holding exactly them had completed. */
@@ -175,7 +206,7 @@ export class Store {
     records: JsonObject[],
     opts: { sessionId?: string; updatedAt?: Date } = {},
   ): void {
-    const res = this.#get(ref)
+    const res = this.#write(ref)
     const ts = (opts.updatedAt ?? this.#now()).toISOString()
     const sessionId = opts.sessionId ?? `seed-${this.#nextSessionPk}`
     if (res.sessions.some((s) => s.sessionId === sessionId)) {
@@ -203,7 +234,7 @@ export class Store {
     sessionId: string,
     opts: { createdAt?: Date; records?: JsonObject[] } = {},
   ): void {
-    const res = this.#get(ref)
+    const res = this.#write(ref)
     if (res.sessions.some((s) => s.sessionId === sessionId)) {
       throw new Error(`seedSession: session ${sessionId} already exists`)
     }
@@ -229,7 +260,9 @@ export class Store {
 
   /** Active records of one resource, sorted by id. */
   activeRecords(ref: ResourceRef): SandboxRecord[] {
-    return this.records(ref, null).sort((a, b) => compare(a.id, b.id))
+    return this.records(ref, null)
+      .map(copyRecord)
+      .sort((a, b) => compare(a.id, b.id))
   }
 
   /** Deep, deterministic snapshot of every resource. */
@@ -248,6 +281,13 @@ export class Store {
         sessions: res.sessions.map((s) => sessionView(res, s)),
       })),
     }
+  }
+
+  /** The resource, for a change: cached listings go stale. */
+  #write(ref: ResourceRef): Resource {
+    this.#version++
+    this.#sorted.clear()
+    return this.#get(ref)
   }
 
   #get(ref: ResourceRef): Resource {
@@ -340,7 +380,11 @@ function sessionView(res: Resource, s: Session): SandboxSession {
   }
 }
 
-function copyRecord(r: SandboxRecord): SandboxRecord {
+/** A row with its list position; see `sortedRecords`. */
+export type SortedEntry = { item: SandboxRecord; key: CursorKey }
+
+/** A deep copy, so what a list answer or a test holds cannot change the store. */
+export function copyRecord(r: SandboxRecord): SandboxRecord {
   return {
     id: r.id,
     attributes: structuredClone(r.attributes),

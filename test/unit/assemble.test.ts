@@ -24,9 +24,9 @@ describe('assembleRecords', () => {
       { source: 'evidence/b.json', records: [{ id: 'b' }, { id: 'c' }], idField: 'id' },
     ])
     expect(out).toEqual([
-      { id: 'a', source: 'inline', data: { id: 'a', x: 1 } },
-      { id: 'b', source: 'evidence/b.json', data: { id: 'b' } },
-      { id: 'c', source: 'evidence/b.json', data: { id: 'c' } },
+      { id: 'a', source: 'inline', data: { id: 'a', x: 1 }, json: '{"id":"a","x":1}' },
+      { id: 'b', source: 'evidence/b.json', data: { id: 'b' }, json: '{"id":"b"}' },
+      { id: 'c', source: 'evidence/b.json', data: { id: 'c' }, json: '{"id":"c"}' },
     ])
   })
 

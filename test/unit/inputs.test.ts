@@ -84,7 +84,9 @@ describe('readSettings defaults', () => {
       githubApiUrl: 'https://api.github.com',
       artifacts: [],
       collectorErrors: 'fail',
-      batchSize: 100,
+      batchSize: 500,
+      concurrency: 4,
+      requestsPerMinute: 450,
       retentionDays: 0,
       allowShrink: false,
       dryRun: false,
@@ -287,6 +289,13 @@ describe('problem reporting', () => {
     ['batch-size', '0'],
     ['batch-size', '1.5'],
     ['batch-size', '1e2'],
+  ])('rejects %s=%s', (name, value) => {
+    expect(problems({ ...BASE, [name]: value })).toEqual([
+      expect.stringContaining(`'batch-size' must be auto or a whole number from 1 to 500`),
+    ])
+  })
+
+  it.each([
     ['max-retries', '-1'],
     ['request-timeout', '601'],
     ['retry-wait', '3601'],
@@ -294,6 +303,21 @@ describe('problem reporting', () => {
     expect(problems({ ...BASE, [name]: value })).toEqual([
       expect.stringContaining(`'${name}' must be a whole number`),
     ])
+  })
+
+  it('reads batch-size auto as 500, a number as a cap, and checks concurrency and pacing', () => {
+    expect(settings({ 'batch-size': 'auto' }).batchSize).toBe(500)
+    expect(settings({ 'batch-size': 'AUTO' }).batchSize).toBe(500)
+    expect(settings({ 'batch-size': '1' }).batchSize).toBe(1)
+    expect(settings({ concurrency: '16', 'requests-per-minute': '0' })).toMatchObject({
+      concurrency: 16,
+      requestsPerMinute: 0,
+    })
+    expect(() => settings({ 'batch-size': '501' })).toThrow(/'batch-size' must be/)
+    expect(() => settings({ 'batch-size': 'max' })).toThrow(/'batch-size' must be/)
+    expect(() => settings({ concurrency: '0' })).toThrow(/'concurrency' must be .* 1 to 16/)
+    expect(() => settings({ concurrency: '17' })).toThrow(/'concurrency'/)
+    expect(() => settings({ 'requests-per-minute': '501' })).toThrow(/0 to 500/)
   })
 
   it('accepts the bounds of ranges', () => {

@@ -41,6 +41,13 @@ function busiestWindow(times: readonly number[], windowMs: number): number {
 }
 
 describe('Pacer', () => {
+  it('paces nothing at 0 requests per minute (requests-per-minute: 0)', async () => {
+    const clock = fakeClock()
+    const pacer = new Pacer({ perMinute: 0, burst: 5, now: clock.now, sleep: clock.sleep })
+    await Promise.all(Array.from({ length: 1_000 }, () => pacer.take()))
+    expect(clock.sleeps).toEqual([])
+  })
+
   it('lets a burst through without sleeping', async () => {
     const clock = fakeClock()
     const pacer = new Pacer({ perMinute: 60, burst: 5, now: clock.now, sleep: clock.sleep })

@@ -15,6 +15,7 @@ export function options(overrides: Partial<PushOptions> = {}): PushOptions {
     mode: 'append',
     sessionId: 'gh-9001-1-evidence-0badcafe',
     batchSize: 500,
+    concurrency: 4,
     retentionDays: 0,
     allowShrink: false,
     dryRun: false,

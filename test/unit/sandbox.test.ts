@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { call, SANDBOX_KEY, tickingClock } from '../sandbox/client.ts'
+import { type Answer, call, SANDBOX_KEY, tickingClock } from '../sandbox/client.ts'
 import { useSandboxes } from '../sandbox/hooks.ts'
 import type { Sandbox } from '../sandbox/server.ts'
 
@@ -168,6 +168,25 @@ describe('records', () => {
     for (const bad of ['size=0', 'size=501', 'size=x', 'sort=name', 'sortDir=up', 'cursor=%%%']) {
       expect((await call(sb, 'GET', `${RES}/records?${bad}`)).status, bad).toBe(400)
     }
+  })
+
+  it('lists from a sorted order cached per version: every write shows on the next page', async () => {
+    const sb = await start({ now: tickingClock() })
+    for (const id of ['r1', 'r2', 'r3', 'r4']) sb.upsertDirect(1, 1, { id })
+    const listed = (a: Answer) => a.body.data.map((r: { id: string }) => r.id)
+    const first = await call(sb, 'GET', `${RES}/records?size=2&includeTotalCount=true`)
+    expect(listed(first)).toEqual(['r1', 'r2'])
+    // Between pages: one record deleted past the cursor, one added, one changed.
+    await call(sb, 'DELETE', `${RES}/records/r3`)
+    sb.upsertDirect(1, 1, { id: 'r5' })
+    await call(sb, 'PUT', `${RES}/records/r4`, { data: { v: 2 } })
+    const next = `${RES}/records?size=2&cursor=${encodeURIComponent(first.body.pagination.cursor)}`
+    const second = await call(sb, 'GET', next)
+    // Sorted by createdAt: r4 (updated in place), then r5 (new); r3 is gone.
+    expect(listed(second)).toEqual(['r4', 'r5'])
+    expect(second.body.data[0].attributes).toMatchObject({ v: 2 })
+    const again = await call(sb, 'GET', `${RES}/records?size=10&includeTotalCount=true`)
+    expect(again.body.pagination.totalCount).toBe(4)
   })
 })
 
