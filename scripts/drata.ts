@@ -6,7 +6,7 @@
 import { parseArgs } from 'node:util'
 import { ConnectionsApi, type DrataConnection } from '../src/drata/connections.ts'
 import { buildApi } from '../src/drata/factory.ts'
-import { readSettings } from '../src/inputs.ts'
+import { readSettings } from '../src/inputs/index.ts'
 import { redact } from '../src/secrets.ts'
 import { DEMO_RESOURCES } from '../test/sandbox/connections.ts'
 import { type Sandbox, startSandbox } from '../test/sandbox/server.ts'

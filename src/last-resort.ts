@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { envInputReader, INPUT } from './inputs.js'
+import { envInputReader, INPUT } from './inputs/index.js'
 import { proxyPasswords, redact } from './secrets.js'
 
 /**

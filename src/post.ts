@@ -1,7 +1,7 @@
 import { type ActionIO, cleanIO, coreIO } from './action-io.js'
 import { buildApi, CLEANUP_RETRY_WAIT_MS } from './drata/factory.js'
 import { RecordsApi } from './drata/custom-data.js'
-import { envInputReader, INPUT } from './inputs.js'
+import { envInputReader, INPUT } from './inputs/index.js'
 import { proxyPasswords, redact, registerSecrets } from './secrets.js'
 import { realSleep, type Sleep } from './runtime.js'
 import { NO_MEMORY, SessionLifecycle } from './push/session-lifecycle.js'

@@ -1,6 +1,6 @@
-import type { AssetSettings } from './asset/settings.js'
+import type { AssetSettings } from './inputs/asset.js'
 import type { RunContext } from './evidence/context.js'
-import type { VendorReviewSettings } from './vendor/settings.js'
+import type { VendorReviewSettings } from './inputs/vendor-review.js'
 
 /** The typed settings the whole action runs on; built once by `inputs.ts`. */
 

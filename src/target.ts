@@ -1,7 +1,7 @@
 import type { ConnectionsApi, DrataConnection, DrataResource } from './drata/connections.js'
 import type { ResourceRef } from './drata/custom-data.js'
-import { INPUT } from './input-names.js'
-import { InputError } from './input-parser.js'
+import { INPUT } from './inputs/names.js'
+import { InputError } from './inputs/parser.js'
 
 /**
  * Where records go, from the inputs: ids as given, names resolved against Drata's listing of

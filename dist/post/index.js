@@ -28573,13 +28573,13 @@ class VendorsApi {
 
 /***/ }),
 
-/***/ 1289:
+/***/ 4721:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  bO: () => (/* reexport */ input_names_INPUT),
+  bO: () => (/* reexport */ names_INPUT),
   tT: () => (/* reexport */ envInputReader)
 });
 
@@ -29127,9 +29127,9 @@ function valueProblem(value, maxDepth) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/input-names.ts
+;// CONCATENATED MODULE: ./src/inputs/names.ts
 /** Every input name, in one table; action.yml and the README document the same names. */
-const input_names_INPUT = {
+const names_INPUT = {
     apiKey: 'api-key',
     region: 'region',
     apiUrl: 'api-url',
@@ -29180,7 +29180,7 @@ const input_names_INPUT = {
     resource: 'resource',
 };
 
-;// CONCATENATED MODULE: ./src/asset/settings.ts
+;// CONCATENATED MODULE: ./src/inputs/asset.ts
 
 
 
@@ -29189,7 +29189,7 @@ const ASSET_TYPES = (/* unused pure expression or super */ null && (['PHYSICAL',
 /** Drata's limit for asset name, description and notes. */
 const ASSET_TEXT_MAX = 191;
 /** Reads the asset inputs; undefined when `asset` is `none`. Defaults come from the run. */
-function settings_readAssetSettings(p, run) {
+function asset_readAssetSettings(p, run) {
     const action = p.oneOf(INPUT.asset, ASSET_ACTIONS, 'none');
     if (action === 'none')
         return undefined;
@@ -29275,7 +29275,7 @@ function readEvent(file) {
 var batches = __nccwpck_require__(5468);
 // EXTERNAL MODULE: ./src/drata/vendors.ts + 1 modules
 var vendors = __nccwpck_require__(3095);
-;// CONCATENATED MODULE: ./src/vendor/settings.ts
+;// CONCATENATED MODULE: ./src/inputs/vendor-review.ts
 
 
 
@@ -29302,7 +29302,7 @@ const DOCUMENT_TYPES = (/* unused pure expression or super */ null && ([
 const REVIEW_FILE_EXTENSIONS = Object.keys(vendors/* REVIEW_FILE_TYPES */.E);
 const DAY_MS = 86_400_000;
 /** Reads the vendor review inputs; undefined when `vendor-id` is empty. */
-function settings_readVendorReviewSettings(p, run, workspace, now) {
+function vendor_review_readVendorReviewSettings(p, run, workspace, now) {
     const vendorId = p.positiveInt(INPUT.vendorId);
     if (vendorId === undefined)
         return undefined;
@@ -29385,10 +29385,10 @@ function defaultTitle(ctx) {
     return `${head}${workflow}${tail}`;
 }
 
-;// CONCATENATED MODULE: ./src/input-parser.ts
+;// CONCATENATED MODULE: ./src/inputs/parser.ts
 
 /** Thrown when inputs are invalid; `problems` holds one line per input. */
-class input_parser_InputError extends Error {
+class parser_InputError extends Error {
     problems;
     constructor(problems) {
         super(`Invalid input${problems.length > 1 ? 's' : ''}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -29403,7 +29403,7 @@ function envInputReader(env) {
 const TRUE = new Set(['true', 'True', 'TRUE']);
 const FALSE = new Set(['false', 'False', 'FALSE']);
 /** Small typed readers; each records a problem that names the input and the expected form. */
-class input_parser_Parser {
+class parser_Parser {
     read;
     problems;
     /** Non-fatal notes for the log, such as a value that was shortened. */
@@ -29458,7 +29458,7 @@ class input_parser_Parser {
         return undefined;
     }
     patterns(name) {
-        const patterns = input_parser_splitList(this.read(name), /\r?\n/);
+        const patterns = parser_splitList(this.read(name), /\r?\n/);
         for (const pattern of patterns) {
             const negated = pattern.startsWith('!') ? pattern.slice(1) : pattern;
             if (path.isAbsolute(negated) || negated.split(/[\\/]/).includes('..')) {
@@ -29477,7 +29477,7 @@ class input_parser_Parser {
     }
     /** A comma or newline separated list of allowed values (case-insensitive), without repeats. */
     list(name, allowed, fallback) {
-        const raw = input_parser_splitList(this.read(name), /[,\r\n]+/);
+        const raw = parser_splitList(this.read(name), /[,\r\n]+/);
         if (raw.length === 0)
             return [...fallback];
         const chosen = new Set();
@@ -29492,7 +29492,7 @@ class input_parser_Parser {
     }
 }
 /** Splits a list input on the separator, trimming items and dropping empty ones. */
-function input_parser_splitList(raw, separator) {
+function parser_splitList(raw, separator) {
     return raw
         .split(separator)
         .map((s) => s.trim())
@@ -29518,7 +29518,7 @@ const settings_COLLECTORS = (/* unused pure expression or super */ null && ([
 ]));
 const settings_COLLECTOR_ERRORS = (/* unused pure expression or super */ null && (['fail', 'warn']));
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/index.ts
 
 
 
@@ -29773,7 +29773,7 @@ function readCollectors(p) {
 /* harmony export */   y: () => (/* binding */ lastResort)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(1289);
+/* harmony import */ var _inputs_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4721);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
 
 
@@ -29783,8 +29783,8 @@ function readCollectors(p) {
  * unwritable summary file), so the step still fails with a message rather than a stack trace.
  */
 function lastResort(error) {
-    const read = (0,_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .envInputReader */ .tT)(process.env);
-    const secrets = [read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken), ...(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .proxyPasswords */ .PK)(process.env)];
+    const read = (0,_inputs_index_js__WEBPACK_IMPORTED_MODULE_1__/* .envInputReader */ .tT)(process.env);
+    const secrets = [read(_inputs_index_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_index_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken), ...(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .proxyPasswords */ .PK)(process.env)];
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(error.message, secrets)}`);
 }
 
@@ -30706,8 +30706,8 @@ function buildApi(config) {
     };
 }
 
-// EXTERNAL MODULE: ./src/inputs.ts + 11 modules
-var inputs = __nccwpck_require__(1289);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 11 modules
+var inputs = __nccwpck_require__(4721);
 ;// CONCATENATED MODULE: ./src/drata/confirmed-write.ts
 
 /**

@@ -1,7 +1,7 @@
 import type { AssetCreate, AssetsApi, DrataAsset } from '../drata/assets.js'
 import { confirmedWrite } from '../drata/confirmed-write.js'
 import { type Logger, realSleep, type Sleep } from '../runtime.js'
-import type { AssetSettings } from './settings.js'
+import type { AssetSettings } from '../inputs/asset.js'
 
 const LOOKUP_DELAY_MS = 1000
 

@@ -1,7 +1,7 @@
 import { confirmedWrite } from '../drata/confirmed-write.js'
 import type { DrataReview, ReviewCreate, VendorsApi } from '../drata/vendors.js'
 import { type Logger, realSleep } from '../runtime.js'
-import type { VendorReviewSettings } from './settings.js'
+import type { VendorReviewSettings } from '../inputs/vendor-review.js'
 
 /** What the vendor review step did (or, in a dry run, would do). */
 export interface ReviewOutcome {

@@ -2,7 +2,7 @@
 // re-run of the same deployment does to the asset.
 import { describe, expect, it } from 'vitest'
 import { syncAsset } from '../../src/asset/asset.js'
-import type { AssetSettings } from '../../src/asset/settings.js'
+import type { AssetSettings } from '../../src/inputs/asset.js'
 import { memoryLogger } from './collectors-fake.js'
 import { ASSET_SETTINGS } from './follow-up-fixtures.js'
 import { useSandboxApi } from './sandbox-api.js'

@@ -1,7 +1,7 @@
 // syncAsset against a hand-written fake of Drata's assets endpoints.
 import { describe, expect, it } from 'vitest'
 import { syncAsset } from '../../src/asset/asset.js'
-import type { AssetSettings } from '../../src/asset/settings.js'
+import type { AssetSettings } from '../../src/inputs/asset.js'
 import type { AssetCreate, AssetModify, AssetsApi, DrataAsset } from '../../src/drata/assets.js'
 import { ApiError } from '../../src/drata/errors.js'
 import { memoryLogger } from './collectors-fake.js'

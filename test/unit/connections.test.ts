@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConnectionsApi, type DrataConnection } from '../../src/drata/connections.js'
 import { buildApi } from '../../src/drata/factory.js'
-import { InputError } from '../../src/inputs.js'
+import { InputError } from '../../src/inputs/index.js'
 import { pickTarget, resolveTarget } from '../../src/target.js'
 import { type ResourceConfig, type Sandbox, startSandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { parse } from 'yaml'
-import { INPUT, readSettings } from '../../src/inputs.js'
+import { INPUT, readSettings } from '../../src/inputs/index.js'
 import { OUTPUT } from '../../src/report/outputs.js'
 import { COLLECTOR_ERRORS, COLLECTORS, MODES, REGIONS } from '../../src/settings.js'
 import { ASSET_ACTION_VALUES, MODE_VALUES, SESSION_STATUS_VALUES } from '../../src/value-docs.js'

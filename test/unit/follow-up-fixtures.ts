@@ -1,7 +1,7 @@
 // The asset and vendor review settings the follow-up tests start from: what the inputs of a
 // production deployment of acme/shop by run 9004 turn into. Tests spread over them what they vary.
-import type { AssetSettings } from '../../src/asset/settings.js'
-import type { VendorReviewSettings } from '../../src/vendor/settings.js'
+import type { AssetSettings } from '../../src/inputs/asset.js'
+import type { VendorReviewSettings } from '../../src/inputs/vendor-review.js'
 
 /** An upsert of the production asset of acme/shop. */
 export const ASSET_SETTINGS: AssetSettings = {

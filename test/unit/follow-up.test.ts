@@ -1,10 +1,10 @@
 // afterPush through the real Drata APIs against the local Drata sandbox: the asset and the
 // vendor review are separate steps, so one failing does not skip or hide the other.
 import { describe, expect, it } from 'vitest'
-import type { AssetSettings } from '../../src/asset/settings.js'
+import type { AssetSettings } from '../../src/inputs/asset.js'
 import { afterPush } from '../../src/follow-up.js'
 import type { Settings } from '../../src/settings.js'
-import type { VendorReviewSettings } from '../../src/vendor/settings.js'
+import type { VendorReviewSettings } from '../../src/inputs/vendor-review.js'
 import { useSandboxApi } from './sandbox-api.js'
 import { memoryLogger, settingsFrom } from './collectors-fake.js'
 import { ASSET_SETTINGS, REVIEW_SETTINGS } from './follow-up-fixtures.js'

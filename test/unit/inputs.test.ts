@@ -7,7 +7,7 @@ import {
   InputError,
   type InputReader,
   readSettings,
-} from '../../src/inputs.js'
+} from '../../src/inputs/index.js'
 import { REGIONS, type Settings } from '../../src/settings.js'
 
 const ENV: NodeJS.ProcessEnv = {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { ApiError } from '../../src/drata/errors.js'
 import type { DrataReview, ReviewCreate, VendorsApi } from '../../src/drata/vendors.js'
 import { openReview } from '../../src/vendor/review.js'
-import type { VendorReviewSettings } from '../../src/vendor/settings.js'
+import type { VendorReviewSettings } from '../../src/inputs/vendor-review.js'
 import { memoryLogger } from './collectors-fake.js'
 import { REVIEW_SETTINGS } from './follow-up-fixtures.js'
 

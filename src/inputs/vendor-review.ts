@@ -1,8 +1,8 @@
 import { existsSync, realpathSync } from 'node:fs'
 import path from 'node:path'
 import type { RunContext } from '../evidence/context.js'
-import { INPUT } from '../input-names.js'
-import type { Parser } from '../input-parser.js'
+import { INPUT } from './names.js'
+import type { Parser } from './parser.js'
 import { REVIEW_FILE_TYPES } from '../drata/vendors.js'
 
 export const REVIEW_TYPES = ['SECURITY', 'SOC_REPORT', 'UPLOAD_REPORT'] as const

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { parseRecords } from './evidence/parse.js'
-import { readAssetSettings } from './asset/settings.js'
-import { readRunContext, type RunContext } from './evidence/context.js'
-import { INPUT } from './input-names.js'
-import { MAX_BATCH_RECORDS } from './push/batches.js'
-import { readVendorReviewSettings } from './vendor/settings.js'
-import { InputError, type InputReader, Parser, splitList } from './input-parser.js'
+import { parseRecords } from '../evidence/parse.js'
+import { readAssetSettings } from './asset.js'
+import { readRunContext, type RunContext } from '../evidence/context.js'
+import { INPUT } from './names.js'
+import { MAX_BATCH_RECORDS } from '../push/batches.js'
+import { readVendorReviewSettings } from './vendor-review.js'
+import { InputError, type InputReader, Parser, splitList } from './parser.js'
 import {
   COLLECTOR_ERRORS,
   COLLECTORS,
@@ -16,7 +16,7 @@ import {
   REGIONS,
   type Region,
   type Settings,
-} from './settings.js'
+} from '../settings.js'
 
 /**
  * Uploads in flight. Measured with 200 ms per upload and the default pacing, 62 requests took
@@ -30,8 +30,8 @@ export const DEFAULT_REQUESTS_PER_MINUTE = 450
 const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1'])
 const SESSION_ID = /^[A-Za-z0-9_-]{3,64}$/
 
-export { INPUT } from './input-names.js'
-export { envInputReader, InputError, type InputReader } from './input-parser.js'
+export { INPUT } from './names.js'
+export { envInputReader, InputError, type InputReader } from './parser.js'
 
 /**
  * Turns the raw inputs into Settings. Every problem is collected and thrown together as an

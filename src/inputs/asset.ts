@@ -1,8 +1,8 @@
 import type { RunContext } from '../evidence/context.js'
 import { isPlainObject } from '../evidence/parse.js'
 import { ASSET_CLASS_TYPES, type AssetClassType } from '../drata/assets.js'
-import { INPUT } from '../input-names.js'
-import type { Parser } from '../input-parser.js'
+import { INPUT } from './names.js'
+import type { Parser } from './parser.js'
 
 export const ASSET_ACTIONS = ['none', 'upsert', 'remove'] as const
 export const ASSET_TYPES = ['PHYSICAL', 'VIRTUAL'] as const
