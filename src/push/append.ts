@@ -61,6 +61,7 @@ export async function pushAppend(
       ...outcome,
       ...counts(result),
       recovered,
+      removed: 0,
       error: `${(error as Error).message}${result.accepted > 0 ? ` The ${result.accepted} records accepted before this error stay in Drata; re-running with the same ids updates them in place.` : ''}`,
     }
   }
@@ -113,10 +114,16 @@ async function warnIfSnapshotStarted(api: RecordsApi, deps: PushDeps): Promise<v
   }
 }
 
+/** Expired records deleted per round; each round reads the list again first. */
+export const RETENTION_CHUNK = 25
+
 /**
  * Deletes records whose `collectedAt` is older than `retention-days`, reading oldest-updated
- * first and stopping at the cut-off. A dry run lists them only. A failed delete is reported;
- * the rest of the run (already pushed) stands.
+ * first and stopping at the cut-off. Drata has no conditional delete, so the list is read
+ * again before every small round of deletes: a record another job upserted since (a newer
+ * `updatedAt`) drops out of the expired set before it could be deleted, and the window for
+ * that race is one round, not the whole run. A dry run lists them only. A failed delete is
+ * reported; the rest of the run (already pushed) stands.
  */
 async function expire(
   api: RecordsApi,
@@ -127,21 +134,25 @@ async function expire(
   const cutoff = retentionCutoff(options.retentionDays, deps.now())
   const ownIds = new Set(records.map((r) => r.id))
   const removedIds: string[] = []
+  const tried = new Set<string>()
   try {
-    const expired: string[] = []
-    for await (const page of api.records({ sort: 'updatedAt', sortDir: 'ASC' })) {
-      const seen = expiredOnPage(page, cutoff, ownIds)
-      expired.push(...seen.expired)
-      if (seen.done) break
+    if (options.dryRun) {
+      const expired = await listExpired(api, cutoff, ownIds, new Set(), Number.POSITIVE_INFINITY)
+      deps.logger.info(`Retention: ${expired.length} records would be deleted`)
+      return { removedIds: expired }
+    }
+    for (;;) {
+      const round = await listExpired(api, cutoff, ownIds, tried, RETENTION_CHUNK)
+      if (round.length === 0) break
+      for (const id of round) {
+        tried.add(id)
+        // A 404 means someone else removed it first: not counted as this run's removal.
+        if ((await api.deleteRecord(id)) === 'deleted') removedIds.push(id)
+      }
     }
     deps.logger.info(
-      `Retention: ${expired.length} records collected before ${new Date(cutoff).toISOString()}${options.dryRun ? ' would be deleted' : ' to delete'}`,
+      `Retention: deleted ${removedIds.length} records collected before ${new Date(cutoff).toISOString()}`,
     )
-    if (options.dryRun) return { removedIds: expired }
-    for (const id of expired) {
-      await api.deleteRecord(id)
-      removedIds.push(id)
-    }
     return { removedIds }
   } catch (error) {
     return {
@@ -149,4 +160,24 @@ async function expire(
       error: `Retention stopped after deleting ${removedIds.length} expired records: ${(error as Error).message} This run's records were pushed; the next run deletes the rest.`,
     }
   }
+}
+
+/** Up to `limit` expired ids not tried yet, from a fresh listing that stops at the cut-off. */
+async function listExpired(
+  api: RecordsApi,
+  cutoff: number,
+  ownIds: ReadonlySet<string>,
+  tried: ReadonlySet<string>,
+  limit: number,
+): Promise<string[]> {
+  const expired: string[] = []
+  for await (const page of api.records({ sort: 'updatedAt', sortDir: 'ASC' })) {
+    const seen = expiredOnPage(page, cutoff, ownIds)
+    for (const id of seen.expired) {
+      if (!tried.has(id)) expired.push(id)
+      if (expired.length >= limit) return expired
+    }
+    if (seen.done) break
+  }
+  return expired
 }

@@ -61,6 +61,8 @@ export function expiredOnPage(
 ): { expired: string[]; done: boolean } {
   const expired: string[] = []
   for (const record of page) {
+    // A listed item without a string id cannot be deleted by id: skipped, never guessed.
+    if (typeof record.id !== 'string' || record.id === '') continue
     const updated = Date.parse(record.updatedAt)
     if (!(updated < cutoff)) return { expired, done: true }
     const collected = collectedAt(record)

@@ -8,7 +8,7 @@ import { planReplace, type ReplacePlan, shrinkProblem } from './plan.js'
 import { type Failure, rejectedText } from './results.js'
 import { type SessionDeps, SessionLifecycle, waitForFreeResource } from './session-lifecycle.js'
 import { toBatches } from './batches.js'
-import { type SendBatch, uploadBatches } from './upload.js'
+import { type SendBatch, type UploadResult, uploadBatches } from './upload.js'
 
 /** Why `replace` refuses an empty record set before sending anything. */
 export const EMPTY_REPLACE =
@@ -52,13 +52,14 @@ export async function pushReplace(
   let recovered: Orphan[] = []
   let plan: ReplacePlan | undefined
   let batches = 0
+  let progress: UploadResult | undefined
   try {
     // Batched (each record serialized once) before any request: a record too large for any
     // request stops the run here, before the first write.
     const toSend = toBatches(records, options.batchSize)
     if (options.dryRun) {
       recovered = await life.acquire(true)
-      plan = planReplace(await activeIds(api), newIds)
+      plan = planReplace(await activeIds(api, options.sessionId), newIds)
       checkShrink(plan, options)
       return { ...outcome, recovered, removed: plan.removedIds.length, removedIds: plan.removedIds }
     }
@@ -67,7 +68,10 @@ export async function pushReplace(
     // from starting while the active data is read below. That first upload goes alone; the
     // rest go `concurrency` at a time into the session it made.
     life.markStarted()
-    const upload = await uploadBatches(
+    // Filled batch by batch, so a failure after some uploads still knows what Drata accepted.
+    const upload: UploadResult = { accepted: 0, failures: [], batches: 0 }
+    progress = upload
+    await uploadBatches(
       toSend,
       sendToSession(api, life, lifecycleDeps(options, deps)),
       {
@@ -77,6 +81,7 @@ export async function pushReplace(
         firstAlone: true,
         now: deps.now,
       },
+      upload,
     )
     batches = upload.batches
     if (upload.failures.length > 0) {
@@ -85,7 +90,7 @@ export async function pushReplace(
         upload.failures,
       )
     }
-    plan = planReplace(await activeIds(api), newIds)
+    plan = planReplace(await activeIds(api, options.sessionId), newIds)
     deps.logger.info(
       `Drata holds ${plan.activeCount} active records; completing will remove ${plan.removedIds.length}`,
     )
@@ -115,7 +120,7 @@ export async function pushReplace(
     const failed = {
       ...outcome,
       recovered,
-      batches,
+      batches: progress?.batches ?? batches,
       failures,
       failed: failures.length,
       error: (error as Error).message,
@@ -126,7 +131,7 @@ export async function pushReplace(
       return { ...failed, ...would, error: `A real run would fail: ${failed.error}` }
     }
     if (!life.started) return { ...failed, removed: 0 }
-    const cancelled = await cancel(options, deps)
+    const cancelled = await cancel(options, deps, (progress?.accepted ?? 0) > 0)
     const applied = cancelled.status === 'ACTIVE' || cancelled.status === 'ARCHIVED'
     return {
       ...failed,
@@ -147,17 +152,26 @@ function checkShrink(plan: ReplacePlan, options: PushOptions): void {
 }
 
 /** Ids of every active record, read so that they must add up to Drata's own total. */
-async function activeIds(api: RecordsApi): Promise<string[]> {
+async function activeIds(api: RecordsApi, ownSession: string): Promise<string[]> {
   const ids: string[] = []
-  for await (const page of api.records({}, true)) for (const r of page) ids.push(r.id)
+  for await (const page of api.records({}, true)) {
+    // Should Drata ever list staged records with the active ones, this run's own must not
+    // count as active data: the shrink guard would see twice the records and let a wipe pass.
+    for (const r of page) if (r.sessionId !== ownSession) ids.push(r.id)
+  }
   return ids
 }
+
+/** How often the first upload waits for another run's session before it gives up. */
+const MAX_FIRST_UPLOAD_WAITS = 3
 
 /** Sends to the session; on the first write, waits if another run's session got there first. */
 function sendToSession(api: RecordsApi, life: SessionLifecycle, deps: SessionDeps): SendBatch {
   let created = false
   return async (batch) => {
-    for (;;) {
+    // Each wait is bounded by 'session-wait'; the number of waits is bounded too, so a 400
+    // that is not about another session cannot keep the run waiting round after round.
+    for (let waits = 0; ; waits++) {
       try {
         const items = await api.uploadToSession(life.sessionId, batch)
         created = true
@@ -170,7 +184,7 @@ function sendToSession(api: RecordsApi, life: SessionLifecycle, deps: SessionDep
         const others = (await api.sessionsInProgress()).filter(
           (s) => s.sessionId !== life.sessionId,
         )
-        if (others.length === 0) throw error
+        if (others.length === 0 || waits >= MAX_FIRST_UPLOAD_WAITS) throw error
         await waitForFreeResource(api, deps, { sessionId: life.sessionId, started: true })
       }
     }
@@ -181,6 +195,7 @@ function sendToSession(api: RecordsApi, life: SessionLifecycle, deps: SessionDep
 async function cancel(
   options: PushOptions,
   deps: PushDeps,
+  uploaded: boolean,
 ): Promise<{ status: ReportedStatus; note: string }> {
   const api = deps.cleanupApi ?? deps.api
   const id = options.sessionId
@@ -193,6 +208,13 @@ async function cancel(
       return { status, note: ` Session '${id}' was cancelled.` }
     }
     if (status === 'NOT_FOUND') {
+      // Drata accepted uploads into it, so it exists: its list not showing it proves nothing.
+      if (uploaded) {
+        return {
+          status: 'IN_PROGRESS',
+          note: ` Session '${id}' could not be found in Drata's session list to cancel, although uploads into it were accepted; the post step looks again. Check its status in Drata.`,
+        }
+      }
       // Nothing staged yet; an upload still in flight could create it, so the post step looks again.
       return { status: 'none', note: '' }
     }

@@ -14,6 +14,7 @@ const KINDS = [
   'no-pagination',
   'no-total',
   'repeat-cursor',
+  'empty-list',
 ]
 
 interface ArmedFault {
@@ -119,6 +120,7 @@ export function mangleList(spec: FaultSpec, body: unknown, requestCursor: string
   if (typeof body !== 'object' || body === null || !('pagination' in body)) return body
   const { pagination, ...rest } = body as { pagination: Record<string, unknown> }
   if (spec.kind === 'no-pagination') return rest
+  if (spec.kind === 'empty-list') return { ...rest, data: [], pagination: { cursor: null } }
   if (spec.kind === 'no-total') {
     const { totalCount: _, ...kept } = pagination
     return { ...rest, pagination: kept }

@@ -54,6 +54,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const store = new Store(
     resources.filter((r) => r.deletedAt === undefined),
     now,
+    { stagedInActive: opts.stagedInActive },
   )
   const directory = new Directory(
     opts.users ?? DEFAULT_USERS,

@@ -62,8 +62,12 @@ export class Store {
   #version = 0
   readonly #sorted = new Map<string, { version: number; entries: SortedEntry[] }>()
 
-  constructor(configs: ResourceConfig[], now: () => Date) {
+  /** Lists records staged in an IN_PROGRESS session with the active ones (a deviation to test). */
+  readonly #stagedInActive: boolean
+
+  constructor(configs: ResourceConfig[], now: () => Date, opts: { stagedInActive?: boolean } = {}) {
     this.#now = now
+    this.#stagedInActive = opts.stagedInActive ?? false
     for (const { connectionId, resourceId, schema } of configs) {
       const validate = compileRecordValidator(schema)
       const resource = { connectionId, resourceId, validate, active: new Map(), sessions: [] }
@@ -115,6 +119,10 @@ export class Store {
   records(ref: ResourceRef, sessionId: string | null): SandboxRecord[] {
     const res = this.#get(ref)
     const rows = [...res.active.values()]
+    if (sessionId === null && this.#stagedInActive) {
+      const open = res.sessions.find((s) => s.status === 'IN_PROGRESS')
+      return [...rows, ...(open ? open.staged.values() : [])]
+    }
     if (sessionId === null) return rows
     // An unknown sessionId filters everything out rather than 404ing (assumption).
     const session = res.sessions.find((s) => s.sessionId === sessionId)

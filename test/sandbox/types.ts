@@ -54,6 +54,11 @@ export interface SandboxOptions {
   maxBodyBytes?: number
   /** Clock for timestamps and the rate-limit window; default real time. */
   now?: () => Date
+  /**
+   * Deviation: list the records staged in an IN_PROGRESS session together with the active
+   * ones (Drata does not say that an unfiltered list excludes them). Default false.
+   */
+  stagedInActive?: boolean
   /** TCP port to listen on; default 0 (ephemeral). Used by the stand-alone CLI. */
   port?: number
   /** Users of the account; default user 1 admin@acme.example and user 2 sec@acme.example. */
@@ -78,7 +83,8 @@ export interface FaultSpec {
    * `delayMs`, then handle normally. not-applied: answer 200 {} without applying (a success
    * that did nothing). no-pagination: apply, then leave `pagination` out of a list answer.
    * no-total: apply, then leave `totalCount` out. repeat-cursor: apply, then answer the
-   * request's own cursor again as the next one (a list that never ends). drip: answer
+   * request's own cursor again as the next one (a list that never ends). empty-list: apply,
+   * then answer a list with no items (a list that lacks what it should show). drip: answer
    * `status` (default 200) and then send the body one byte every `intervalMs` (default 1000)
    * until the client gives up. echo-auth: answer `status` with an error whose message holds
    * the request's bearer key, and each `echo` text, in every encoding a careless server might
@@ -94,6 +100,7 @@ export interface FaultSpec {
     | 'no-pagination'
     | 'no-total'
     | 'repeat-cursor'
+    | 'empty-list'
     | 'drip'
     | 'echo-auth'
   /** Status for 'status' / 'status-after-apply'; default 500. */

@@ -156,7 +156,8 @@ describe('append', () => {
     expect(outcome.removedIds).toEqual(['expired-1', 'expired-2'])
     expect(outcome.removed).toBe(2)
     const requests = kit.requests()
-    expect(requests.filter((r) => r.startsWith(`GET ${RECORDS}`))).toHaveLength(1)
+    // One listing per round of deletes, and one that finds nothing left.
+    expect(requests.filter((r) => r.startsWith(`GET ${RECORDS}`))).toHaveLength(2)
     expect(requests.filter((r) => r.startsWith('DELETE'))).toEqual([
       `DELETE ${RECORDS}/expired-1`,
       `DELETE ${RECORDS}/expired-2`,
@@ -165,6 +166,56 @@ describe('append', () => {
     expect(ids()).toContain('no-date')
     expect(ids()).toContain('recollected')
     expect(ids()).toHaveLength(2_003)
+  })
+
+  it('re-reads before each round of deletes, so a record another job refreshed meanwhile is kept', async () => {
+    kit = await pushKit()
+    const old = new Date(NOW - 40 * DAY)
+    kit.sandbox.seed(
+      1,
+      1,
+      Array.from({ length: 30 }, (_, i) => ({
+        id: `old-${String(i).padStart(2, '0')}`,
+        collectedAt: old.toISOString(),
+      })),
+      { updatedAt: old },
+    )
+    let deletes = 0
+    kit.sandbox.onRequest(({ method }) => {
+      // Another job re-collects old-29 while this run is deleting the first round.
+      if (method === 'DELETE' && ++deletes === 1) {
+        kit.sandbox.upsertDirect(1, 1, { id: 'old-29', collectedAt: new Date(NOW).toISOString() })
+      }
+    })
+    const outcome = await pushAppend(options({ retentionDays: 30 }), kit.deps, evidence(1))
+    expect(outcome.error).toBeUndefined()
+    expect(outcome.removed).toBe(29)
+    expect(ids()).toEqual(['new-1', 'old-29'])
+  })
+
+  it('does not count as removed a record someone else deleted first', async () => {
+    kit = await pushKit()
+    const old = new Date(NOW - 40 * DAY)
+    kit.sandbox.seed(
+      1,
+      1,
+      ['old-1', 'old-2', 'old-3'].map((id) => ({ id, collectedAt: old.toISOString() })),
+      { updatedAt: old },
+    )
+    let deletes = 0
+    kit.sandbox.onRequest(async ({ method }) => {
+      if (method === 'DELETE' && ++deletes === 1) {
+        const res = await fetch(`${kit.sandbox.url}${RECORDS}/old-2`, {
+          method: 'DELETE',
+          headers: { authorization: 'Bearer sandbox-key' },
+        })
+        expect(res.status).toBe(204)
+      }
+    })
+    const outcome = await pushAppend(options({ retentionDays: 30 }), kit.deps, evidence(1))
+    expect(outcome.error).toBeUndefined()
+    expect(outcome.removedIds).toEqual(['old-1', 'old-3'])
+    expect(ids()).toEqual(['new-1'])
   })
 
   it('in a dry run lists what retention would delete and writes nothing', async () => {

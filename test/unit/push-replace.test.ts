@@ -10,6 +10,8 @@ afterEach(async () => {
 const SID = 'gh-9001-1-evidence-0badcafe'
 const BASE = '/custom-connections/1/resources/1'
 const replace = (extra = {}) => options({ mode: 'replace', sessionId: SID, ...extra })
+const makeIds = (n: number, prefix: string) =>
+  Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i + 1}` }))
 const ids = () => kit.sandbox.activeRecords(1, 1).map((r) => r.id)
 const writes = () => kit.sandbox.requests.filter((r) => r.method !== 'GET')
 const session = () => kit.sandbox.state().resources[0]?.sessions.find((s) => s.sessionId === SID)
@@ -158,6 +160,39 @@ describe('replace', () => {
     expect(ids()).toHaveLength(10)
   })
 
+  it('does not count its own staged records as active data, even if Drata lists them so', async () => {
+    kit = await pushKit({ stagedInActive: true })
+    kit.sandbox.seed(1, 1, makeIds(10, 'old'))
+    // 10 new ids replacing 10 old: removing all of them needs allow-shrink, staged or not.
+    const outcome = await pushReplace(replace(), kit.deps, evidence(10, 'other'))
+    expect(outcome.error).toMatch(/remove 10 of the 10 active records/)
+    expect(kit.sandbox.activeRecords(1, 1)).toHaveLength(10)
+  })
+
+  it('gives up on a first upload refused with 400 after a few waits, whatever else happens', async () => {
+    kit = await pushKit()
+    kit.sandbox.addFault({
+      kind: 'status',
+      status: 400,
+      message: 'bad payload',
+      method: 'POST',
+      path: `/sessions/${SID}`,
+      times: 100,
+    })
+    let stale = 0
+    kit.sandbox.onRequest(({ method, path }) => {
+      // Every refused upload finds a stranded session of another run, which is then cancelled.
+      if (method === 'POST' && path === `${BASE}/sessions/${SID}`) {
+        kit.sandbox.seedSession(1, 1, `stale-${++stale}`, {
+          createdAt: new Date(Date.now() - 10 * 3_600_000),
+        })
+      }
+    })
+    const outcome = await pushReplace(replace(), kit.deps, evidence(1))
+    expect(outcome.error).toContain('bad payload')
+    expect(stale).toBeLessThanOrEqual(4)
+  })
+
   it('cancels when Drata rejects a record, listing it', async () => {
     kit = await pushKit({
       resources: [
@@ -169,6 +204,26 @@ describe('replace', () => {
     expect(outcome.failures.map((f) => f.id)).toEqual(['bad'])
     expect(outcome.error).toMatch(/rejected 1 of 2 records/)
     expect(outcome.sessionStatus).toBe('CANCELED')
+  })
+
+  it('does not claim no session existed when Drata accepted uploads but its list cannot show it', async () => {
+    kit = await pushKit({
+      resources: [
+        { connectionId: 1, resourceId: 1, schema: { type: 'object', required: ['name'] } },
+      ],
+    })
+    kit.sandbox.addFault({
+      kind: 'empty-list',
+      method: 'GET',
+      path: `${BASE}/sessions`,
+      skip: 1,
+      times: 20,
+    })
+    const records = [...evidence(1), { id: 'bad', source: 'inline', data: { id: 'bad' } }]
+    const outcome = await pushReplace(replace(), kit.deps, records)
+    expect(outcome.sessionStatus).toBe('IN_PROGRESS')
+    expect(outcome.error).toContain('could not be found in Drata')
+    expect(kit.memory.closed).not.toHaveBeenCalled()
   })
 
   it('refuses a session id that was used before, writing nothing', async () => {
