@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ConnectionsApi, type DrataConnection } from '../../src/drata/connections.js'
-import { buildApi } from '../../src/drata/factory.js'
 import { InputError } from '../../src/inputs/index.js'
 import { pickTarget, resolveTarget } from '../../src/target.js'
-import { type ResourceConfig, type Sandbox, startSandbox } from '../sandbox/server.ts'
-import { memoryLogger } from './collectors-fake.js'
+import type { ResourceConfig, Sandbox } from '../sandbox/server.ts'
+import { startSandboxApi } from './sandbox-api.js'
 
 const CONNECTIONS: DrataConnection[] = [
   {
@@ -113,19 +112,12 @@ describe('ConnectionsApi over the sandbox', () => {
   })
 
   async function api(resources: ResourceConfig[], permissions?: string[]) {
-    sandbox = await startSandbox({
+    const started = await startSandboxApi({
       resources,
       keys: { 'sandbox-key': permissions ? { permissions } : {} },
     })
-    const parts = buildApi({
-      baseUrl: sandbox.url,
-      apiKey: 'sandbox-key',
-      region: 'us',
-      maxRetries: 0,
-      timeoutMs: 5000,
-      logger: memoryLogger().logger,
-      ref: undefined,
-    })
+    sandbox = started.sandbox
+    const { parts } = started
     return { parts, connections: new ConnectionsApi(parts.client) }
   }
 

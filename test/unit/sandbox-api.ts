@@ -2,12 +2,14 @@
 // Drata-facing modules over real HTTP.
 import { afterEach, beforeEach } from 'vitest'
 import { type DrataApis, buildApi } from '../../src/drata/factory.js'
-import { type Sandbox, startSandbox } from '../sandbox/server.ts'
+import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'
 
 /** Starts a sandbox and builds the API parts (no retries, no resource) against it. */
-export async function startSandboxApi(): Promise<{ sandbox: Sandbox; parts: DrataApis }> {
-  const sandbox = await startSandbox()
+export async function startSandboxApi(
+  options: SandboxOptions = {},
+): Promise<{ sandbox: Sandbox; parts: DrataApis }> {
+  const sandbox = await startSandbox(options)
   const parts = buildApi({
     baseUrl: sandbox.url,
     apiKey: 'sandbox-key',
