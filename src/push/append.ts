@@ -13,8 +13,8 @@ import { type UploadResult, uploadBatches } from './upload.js'
  * `append`: upserts this run's records into the active data and never completes a session,
  * so it can delete nothing but what `retention-days` expires. Its cost depends only on this
  * run's records: one session check, one upload per batch (ceil(N / 500) with `batch-size: auto`
- * and records small enough),  one check after them, plus one
- * listing page and one delete per expired record when retention is on.
+ * and records small enough) and one check after them; with retention, one delete per expired
+ * record and a fresh listing before every RETENTION_CHUNK of them.
  */
 export async function pushAppend(
   options: PushOptions,
@@ -79,7 +79,6 @@ export async function pushAppend(
     ...outcome,
     ...counts(result),
     recovered,
-    pushed: options.dryRun ? 0 : result.accepted,
     removed: expiry.removedIds.length,
     removedIds: expiry.removedIds,
     ...(expiry.error ? { error: expiry.error } : {}),

@@ -51,7 +51,6 @@ export async function pushReplace(
   const life = new SessionLifecycle(api, options.sessionId, lifecycleDeps(options, deps))
   let recovered: Orphan[] = []
   let plan: ReplacePlan | undefined
-  let batches = 0
   let progress: UploadResult | undefined
   try {
     // Batched (each record serialized once) before any request: a record too large for any
@@ -83,7 +82,6 @@ export async function pushReplace(
       },
       upload,
     )
-    batches = upload.batches
     if (upload.failures.length > 0) {
       throw new StopReplace(
         `${rejectedText(upload.failures, records.length)} (listed by id in the summary and the 'result' output); the session was not completed, so Drata's active data is unchanged. Fix them and re-run.`,
@@ -109,7 +107,7 @@ export async function pushReplace(
     return {
       ...outcome,
       recovered,
-      batches,
+      batches: upload.batches,
       sessionStatus: status,
       pushed: records.length,
       removed: plan.removedIds.length,
@@ -120,7 +118,7 @@ export async function pushReplace(
     const failed = {
       ...outcome,
       recovered,
-      batches: progress?.batches ?? batches,
+      batches: progress?.batches ?? 0,
       failures,
       failed: failures.length,
       error: (error as Error).message,
@@ -223,12 +221,10 @@ async function cancel(
       note: ` Session '${id}' had already been completed (${status}) before it could be cancelled.`,
     }
   } catch (error) {
-    // Say what is true: a cancel refused for a session that was never created (a key that
-    // cannot write) leaves nothing open.
-    const found = await api.recentSession(id, deps.started - 10 * 60_000).catch(() => null)
-    if (found === undefined) return { status: 'none', note: '' }
+    // The cancel reads the session back itself (a refused cancel of a session that was never
+    // created is NOT_FOUND above); reaching here, it is still open or its state is unknown.
     return {
-      status: found?.status ?? 'IN_PROGRESS',
+      status: 'IN_PROGRESS',
       note: ` Cancelling session '${id}' also failed (${(error as Error).message}); the post step will try again. Until then it stays IN_PROGRESS and the active data is unchanged.`,
     }
   }

@@ -77,7 +77,6 @@ describe('append', () => {
 
   it('a 2xx answer that does not account for every record is a failure, not a success', async () => {
     kit = await pushKit()
-    kit.sandbox.onRequest(() => {})
     kit.sandbox.addFault({ kind: 'not-applied', method: 'POST', path: '/records' })
     const outcome = await pushAppend(options(), kit.deps, evidence(2))
     expect(outcome.pushed).toBe(0)
