@@ -4,7 +4,7 @@ import { buildApi } from './drata/factory.js'
 import { gatherEvidence } from './evidence/index.js'
 import { afterPush } from './follow-up.js'
 import { finishedRunLookup } from './github/runs.js'
-import { envInputReader, INPUT, InputError, readSettings } from './inputs/index.js'
+import { envInputReader, INPUT, InputError, readSettings, stepSecrets } from './inputs/index.js'
 import { push, type PushDeps, type PushOptions } from './push/index.js'
 import { emptyOutcome } from './push/outcome.js'
 import { writeOutputs } from './report/outputs.js'
@@ -33,9 +33,7 @@ export async function run(
   deps: MainDeps = REAL,
 ): Promise<void> {
   const read = envInputReader(env)
-  const secrets = [read(INPUT.apiKey), read(INPUT.githubToken), ...proxyPasswords(env)].filter(
-    Boolean,
-  )
+  const secrets = stepSecrets(env)
   // Every encoded form too (base64, hex, URL, JSON…): a server may echo a key in any of them.
   registerSecrets(secrets, (s) => deps.io.setSecret(s))
   const clean = (text: string) => redact(text, secrets)

@@ -1,8 +1,8 @@
 import { type ActionIO, cleanIO, coreIO } from './action-io.js'
 import { buildApi, CLEANUP_RETRY_WAIT_MS } from './drata/factory.js'
 import { RecordsApi } from './drata/custom-data.js'
-import { envInputReader, INPUT } from './inputs/index.js'
-import { proxyPasswords, redact, registerSecrets } from './secrets.js'
+import { envInputReader, INPUT, stepSecrets } from './inputs/index.js'
+import { redact, registerSecrets } from './secrets.js'
 import { realSleep, type Sleep } from './runtime.js'
 import { NO_MEMORY, SessionLifecycle } from './push/session-lifecycle.js'
 import { openSession } from './state.js'
@@ -25,9 +25,8 @@ export async function run(
   env: NodeJS.ProcessEnv = process.env,
   deps: PostDeps = { io: coreIO, sleep: realSleep, now: Date.now },
 ): Promise<void> {
-  const read = envInputReader(env)
-  const apiKey = read(INPUT.apiKey)
-  const secrets = [apiKey, read(INPUT.githubToken), ...proxyPasswords(env)].filter(Boolean)
+  const apiKey = envInputReader(env)(INPUT.apiKey)
+  const secrets = stepSecrets(env)
   registerSecrets(secrets, (s) => deps.io.setSecret(s))
   const io = cleanIO(deps.io, (text) => redact(text, secrets))
   const saved = openSession(io)

@@ -28580,7 +28580,8 @@ class VendorsApi {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   bO: () => (/* reexport */ names_INPUT),
-  tT: () => (/* reexport */ envInputReader)
+  tT: () => (/* reexport */ envInputReader),
+  aw: () => (/* binding */ stepSecrets)
 });
 
 // UNUSED EXPORTS: DEFAULT_CONCURRENCY, DEFAULT_REQUESTS_PER_MINUTE, InputError, defaultSessionId, readSettings
@@ -29271,120 +29272,6 @@ function readEvent(file) {
     return isPlainObject(value) ? value : {};
 }
 
-// EXTERNAL MODULE: ./src/push/batches.ts
-var batches = __nccwpck_require__(5468);
-// EXTERNAL MODULE: ./src/drata/vendors.ts + 1 modules
-var vendors = __nccwpck_require__(3095);
-;// CONCATENATED MODULE: ./src/inputs/vendor-review.ts
-
-
-
-
-const REVIEW_TYPES = (/* unused pure expression or super */ null && (['SECURITY', 'SOC_REPORT', 'UPLOAD_REPORT']));
-const REVIEW_STATUSES = (/* unused pure expression or super */ null && ([
-    'NOT_YET_STARTED',
-    'IN_PROGRESS',
-    'COMPLETED',
-    'NOT_REQUIRED',
-]));
-/** documentType of the with-file endpoint. */
-const DOCUMENT_TYPES = (/* unused pure expression or super */ null && ([
-    'COMPLIANCE_REPORT',
-    'COMPLIANCE_REPORT_REVIEW',
-    'BRIDGE_LETTER',
-    'UPLOADED_COMPLIANCE_REPORT_REVIEW',
-    'QUESTIONNAIRE_ATTACHMENT',
-    'SOC_DOCUMENT',
-    'QUESTIONNAIRE_REPORT',
-    'TRUST_CENTER_PAGE',
-]));
-/** File extensions the with-file endpoint accepts. */
-const REVIEW_FILE_EXTENSIONS = Object.keys(vendors/* REVIEW_FILE_TYPES */.E);
-const DAY_MS = 86_400_000;
-/** Reads the vendor review inputs; undefined when `vendor-id` is empty. */
-function vendor_review_readVendorReviewSettings(p, run, workspace, now) {
-    const vendorId = p.positiveInt(INPUT.vendorId);
-    if (vendorId === undefined)
-        return undefined;
-    const ctx = run();
-    const title = p.read(INPUT.vendorReviewTitle);
-    if (title.length > 191) {
-        p.problems.push(`'${INPUT.vendorReviewTitle}' must be at most 191 characters (got ${title.length})`);
-    }
-    const note = p.read(INPUT.vendorReviewNote);
-    if (note.length > 1000) {
-        p.problems.push(`'${INPUT.vendorReviewNote}' must be at most 1000 characters (got ${note.length})`);
-    }
-    const upper = (s) => s.toUpperCase();
-    const documentType = p.read(INPUT.vendorReviewDocumentType)
-        ? p.oneOf(INPUT.vendorReviewDocumentType, DOCUMENT_TYPES, 'SOC_DOCUMENT', upper)
-        : undefined;
-    return {
-        vendorId,
-        type: p.oneOf(INPUT.vendorReviewType, REVIEW_TYPES, 'SECURITY', upper),
-        status: p.oneOf(INPUT.vendorReviewStatus, REVIEW_STATUSES, 'NOT_YET_STARTED', upper),
-        title: title || defaultTitle(ctx),
-        deadline: readDeadline(p, now),
-        requesterId: p.positiveInt(INPUT.vendorReviewRequesterId),
-        note,
-        file: readFile(p, workspace),
-        documentType,
-    };
-}
-/** `+Nd` (days from now), an ISO date or an ISO date-time. */
-function readDeadline(p, now) {
-    const raw = p.read(INPUT.vendorReviewDeadline) || '+30d';
-    const relative = /^\+(\d{1,4})d$/.exec(raw);
-    if (relative)
-        return new Date(now.getTime() + Number(relative[1]) * DAY_MS).toISOString();
-    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw);
-    const time = Date.parse(raw);
-    // Date.parse rolls 2026-02-30 over to March; a real date reads back the same day.
-    const real = !Number.isNaN(time) && (raw.length > 10 || new Date(time).toISOString().startsWith(raw));
-    if (iso && real)
-        return new Date(time).toISOString();
-    p.problems.push(`'${INPUT.vendorReviewDeadline}' must be +Nd (days from now), an ISO date (2026-12-31) or an ISO date-time (got '${raw}')`);
-    return now.toISOString();
-}
-function readFile(p, workspace) {
-    const raw = p.read(INPUT.vendorReviewFile);
-    if (!raw)
-        return '';
-    const absolute = path.resolve(workspace, raw);
-    if (path.isAbsolute(raw) || !inside(workspace, absolute)) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' must be a path inside GITHUB_WORKSPACE (got '${raw}')`);
-    }
-    else if (!REVIEW_FILE_EXTENSIONS.includes(path.extname(raw).toLowerCase())) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' must be one of ${REVIEW_FILE_EXTENSIONS.join(' ')} (Drata accepts only these; got '${raw}')`);
-    }
-    else if (!existsSync(absolute)) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' names a file that does not exist: ${raw}`);
-    }
-    else if (!inside(realpathSync(workspace), realpathSync(absolute))) {
-        p.problems.push(`'${INPUT.vendorReviewFile}' links outside GITHUB_WORKSPACE: ${raw}`);
-    }
-    return absolute;
-}
-/** Whether `target` lies inside `root` (a file named '..x' inside it counts). */
-function inside(root, target) {
-    const relative = path.relative(root, target);
-    return (relative !== '' &&
-        relative !== '..' &&
-        !relative.startsWith(`..${path.sep}`) &&
-        !path.isAbsolute(relative));
-}
-/**
- * `Security review requested by <workflow> run <run id>`, shortening the workflow name rather
- * than the run id when it is too long: the run id is what lets a re-run find its review.
- */
-function defaultTitle(ctx) {
-    const tail = ` run ${ctx.runId}`;
-    const head = 'Security review requested by ';
-    const room = 191 - head.length - tail.length;
-    const workflow = ctx.workflow.length > room ? `${ctx.workflow.slice(0, room - 1)}…` : ctx.workflow;
-    return `${head}${workflow}${tail}`;
-}
-
 ;// CONCATENATED MODULE: ./src/inputs/parser.ts
 
 /** Thrown when inputs are invalid; `problems` holds one line per input. */
@@ -29499,6 +29386,122 @@ function parser_splitList(raw, separator) {
         .filter((s) => s !== '');
 }
 
+// EXTERNAL MODULE: ./src/secrets.ts
+var secrets = __nccwpck_require__(7194);
+// EXTERNAL MODULE: ./src/push/batches.ts
+var batches = __nccwpck_require__(5468);
+// EXTERNAL MODULE: ./src/drata/vendors.ts + 1 modules
+var vendors = __nccwpck_require__(3095);
+;// CONCATENATED MODULE: ./src/inputs/vendor-review.ts
+
+
+
+
+const REVIEW_TYPES = (/* unused pure expression or super */ null && (['SECURITY', 'SOC_REPORT', 'UPLOAD_REPORT']));
+const REVIEW_STATUSES = (/* unused pure expression or super */ null && ([
+    'NOT_YET_STARTED',
+    'IN_PROGRESS',
+    'COMPLETED',
+    'NOT_REQUIRED',
+]));
+/** documentType of the with-file endpoint. */
+const DOCUMENT_TYPES = (/* unused pure expression or super */ null && ([
+    'COMPLIANCE_REPORT',
+    'COMPLIANCE_REPORT_REVIEW',
+    'BRIDGE_LETTER',
+    'UPLOADED_COMPLIANCE_REPORT_REVIEW',
+    'QUESTIONNAIRE_ATTACHMENT',
+    'SOC_DOCUMENT',
+    'QUESTIONNAIRE_REPORT',
+    'TRUST_CENTER_PAGE',
+]));
+/** File extensions the with-file endpoint accepts. */
+const REVIEW_FILE_EXTENSIONS = Object.keys(vendors/* REVIEW_FILE_TYPES */.E);
+const DAY_MS = 86_400_000;
+/** Reads the vendor review inputs; undefined when `vendor-id` is empty. */
+function vendor_review_readVendorReviewSettings(p, run, workspace, now) {
+    const vendorId = p.positiveInt(INPUT.vendorId);
+    if (vendorId === undefined)
+        return undefined;
+    const ctx = run();
+    const title = p.read(INPUT.vendorReviewTitle);
+    if (title.length > 191) {
+        p.problems.push(`'${INPUT.vendorReviewTitle}' must be at most 191 characters (got ${title.length})`);
+    }
+    const note = p.read(INPUT.vendorReviewNote);
+    if (note.length > 1000) {
+        p.problems.push(`'${INPUT.vendorReviewNote}' must be at most 1000 characters (got ${note.length})`);
+    }
+    const upper = (s) => s.toUpperCase();
+    const documentType = p.read(INPUT.vendorReviewDocumentType)
+        ? p.oneOf(INPUT.vendorReviewDocumentType, DOCUMENT_TYPES, 'SOC_DOCUMENT', upper)
+        : undefined;
+    return {
+        vendorId,
+        type: p.oneOf(INPUT.vendorReviewType, REVIEW_TYPES, 'SECURITY', upper),
+        status: p.oneOf(INPUT.vendorReviewStatus, REVIEW_STATUSES, 'NOT_YET_STARTED', upper),
+        title: title || defaultTitle(ctx),
+        deadline: readDeadline(p, now),
+        requesterId: p.positiveInt(INPUT.vendorReviewRequesterId),
+        note,
+        file: readFile(p, workspace),
+        documentType,
+    };
+}
+/** `+Nd` (days from now), an ISO date or an ISO date-time. */
+function readDeadline(p, now) {
+    const raw = p.read(INPUT.vendorReviewDeadline) || '+30d';
+    const relative = /^\+(\d{1,4})d$/.exec(raw);
+    if (relative)
+        return new Date(now.getTime() + Number(relative[1]) * DAY_MS).toISOString();
+    const iso = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/.test(raw);
+    const time = Date.parse(raw);
+    // Date.parse rolls 2026-02-30 over to March; a real date reads back the same day.
+    const real = !Number.isNaN(time) && (raw.length > 10 || new Date(time).toISOString().startsWith(raw));
+    if (iso && real)
+        return new Date(time).toISOString();
+    p.problems.push(`'${INPUT.vendorReviewDeadline}' must be +Nd (days from now), an ISO date (2026-12-31) or an ISO date-time (got '${raw}')`);
+    return now.toISOString();
+}
+function readFile(p, workspace) {
+    const raw = p.read(INPUT.vendorReviewFile);
+    if (!raw)
+        return '';
+    const absolute = path.resolve(workspace, raw);
+    if (path.isAbsolute(raw) || !inside(workspace, absolute)) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' must be a path inside GITHUB_WORKSPACE (got '${raw}')`);
+    }
+    else if (!REVIEW_FILE_EXTENSIONS.includes(path.extname(raw).toLowerCase())) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' must be one of ${REVIEW_FILE_EXTENSIONS.join(' ')} (Drata accepts only these; got '${raw}')`);
+    }
+    else if (!existsSync(absolute)) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' names a file that does not exist: ${raw}`);
+    }
+    else if (!inside(realpathSync(workspace), realpathSync(absolute))) {
+        p.problems.push(`'${INPUT.vendorReviewFile}' links outside GITHUB_WORKSPACE: ${raw}`);
+    }
+    return absolute;
+}
+/** Whether `target` lies inside `root` (a file named '..x' inside it counts). */
+function inside(root, target) {
+    const relative = path.relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${path.sep}`) &&
+        !path.isAbsolute(relative));
+}
+/**
+ * `Security review requested by <workflow> run <run id>`, shortening the workflow name rather
+ * than the run id when it is too long: the run id is what lets a re-run find its review.
+ */
+function defaultTitle(ctx) {
+    const tail = ` run ${ctx.runId}`;
+    const head = 'Security review requested by ';
+    const room = 191 - head.length - tail.length;
+    const workflow = ctx.workflow.length > room ? `${ctx.workflow.slice(0, room - 1)}…` : ctx.workflow;
+    return `${head}${workflow}${tail}`;
+}
+
 ;// CONCATENATED MODULE: ./src/settings.ts
 /** The typed settings the whole action runs on; built once by `inputs.ts`. */
 const settings_MODES = (/* unused pure expression or super */ null && (['append', 'replace']));
@@ -29529,6 +29532,8 @@ const settings_COLLECTOR_ERRORS = (/* unused pure expression or super */ null &&
 
 
 
+
+
 /**
  * Uploads in flight. Measured with 200 ms per upload and the default pacing, 62 requests took
  * 14.1 s at 1, 7.4 s at 2, 5.1 s at 4 and 8 (the pacer's floor is 4.9 s); at 500 ms 4 still
@@ -29541,6 +29546,15 @@ const LOOPBACK_HOSTS = new Set(['localhost', '[::1]', '::1']);
 const SESSION_ID = /^[A-Za-z0-9_-]{3,64}$/;
 
 
+/**
+ * The secrets a step holds, read straight from the environment (before, and whatever, the
+ * settings say): the API key, the GitHub token and proxy passwords. Main, post and the last
+ * resort register and redact the same list.
+ */
+function stepSecrets(env) {
+    const read = envInputReader(env);
+    return [read(names_INPUT.apiKey), read(names_INPUT.githubToken), ...(0,secrets/* proxyPasswords */.PK)(env)].filter(Boolean);
+}
 /**
  * Turns the raw inputs into Settings. Every problem is collected and thrown together as an
  * InputError, so a user fixes them in one go and nothing is sent to Drata before that.
@@ -29783,8 +29797,7 @@ function readCollectors(p) {
  * unwritable summary file), so the step still fails with a message rather than a stack trace.
  */
 function lastResort(error) {
-    const read = (0,_inputs_index_js__WEBPACK_IMPORTED_MODULE_1__/* .envInputReader */ .tT)(process.env);
-    const secrets = [read(_inputs_index_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.apiKey), read(_inputs_index_js__WEBPACK_IMPORTED_MODULE_1__/* .INPUT */ .bO.githubToken), ...(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .proxyPasswords */ .PK)(process.env)];
+    const secrets = (0,_inputs_index_js__WEBPACK_IMPORTED_MODULE_1__/* .stepSecrets */ .aw)(process.env);
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1(`Unexpected error: ${(0,_secrets_js__WEBPACK_IMPORTED_MODULE_2__/* .redact */ .E$)(error.message, secrets)}`);
 }
 
@@ -30992,9 +31005,8 @@ const RECHECK_DELAYS_MS = [2_000, 4_000];
  * never uploads or completes, and only warns: a failed cleanup must not fail the job.
  */
 async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now: Date.now }) {
-    const read = (0,inputs/* envInputReader */.tT)(env);
-    const apiKey = read(inputs/* INPUT */.bO.apiKey);
-    const secrets = [apiKey, read(inputs/* INPUT */.bO.githubToken), ...(0,src_secrets/* proxyPasswords */.PK)(env)].filter(Boolean);
+    const apiKey = (0,inputs/* envInputReader */.tT)(env)(inputs/* INPUT */.bO.apiKey);
+    const secrets = (0,inputs/* stepSecrets */.aw)(env);
     (0,src_secrets/* registerSecrets */.dg)(secrets, (s) => deps.io.setSecret(s));
     const io = cleanIO(deps.io, (text) => (0,src_secrets/* redact */.E$)(text, secrets));
     const saved = openSession(io);

@@ -4,6 +4,8 @@ import { parseRecords } from '../evidence/parse.js'
 import { readAssetSettings } from './asset.js'
 import { readRunContext, type RunContext } from '../evidence/context.js'
 import { INPUT } from './names.js'
+import { envInputReader } from './parser.js'
+import { proxyPasswords } from '../secrets.js'
 import { MAX_BATCH_RECORDS } from '../push/batches.js'
 import { readVendorReviewSettings } from './vendor-review.js'
 import { InputError, type InputReader, Parser, splitList } from './parser.js'
@@ -32,6 +34,16 @@ const SESSION_ID = /^[A-Za-z0-9_-]{3,64}$/
 
 export { INPUT } from './names.js'
 export { envInputReader, InputError, type InputReader } from './parser.js'
+
+/**
+ * The secrets a step holds, read straight from the environment (before, and whatever, the
+ * settings say): the API key, the GitHub token and proxy passwords. Main, post and the last
+ * resort register and redact the same list.
+ */
+export function stepSecrets(env: NodeJS.ProcessEnv): string[] {
+  const read = envInputReader(env)
+  return [read(INPUT.apiKey), read(INPUT.githubToken), ...proxyPasswords(env)].filter(Boolean)
+}
 
 /**
  * Turns the raw inputs into Settings. Every problem is collected and thrown together as an

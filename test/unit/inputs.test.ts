@@ -7,6 +7,7 @@ import {
   InputError,
   type InputReader,
   readSettings,
+  stepSecrets,
 } from '../../src/inputs/index.js'
 import { REGIONS, type Settings } from '../../src/settings.js'
 
@@ -561,5 +562,17 @@ describe('connection and resource names', () => {
       ENV,
     )
     expect(s).toMatchObject({ connectionName: 'GitHub', resourceId: 4, connectionId: undefined })
+  })
+})
+
+describe('stepSecrets', () => {
+  it('names the key, the token and a proxy password, the list main, post and last resort share', () => {
+    const env = {
+      'INPUT_API-KEY': 'drk_live_key',
+      'INPUT_GITHUB-TOKEN': 'ghs_token',
+      HTTPS_PROXY: 'http://user:p%40ss@proxy:3128',
+    }
+    expect(stepSecrets(env)).toEqual(['drk_live_key', 'ghs_token', 'p@ss'])
+    expect(stepSecrets({})).toEqual([])
   })
 })
