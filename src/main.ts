@@ -2,6 +2,7 @@ import { type ActionIO, cleanIO, coreIO } from './action-io.js'
 import { needsLookup, resolveTarget, type Target, type TargetQuery } from './target.js'
 import { buildApi } from './drata/factory.js'
 import { gatherEvidence } from './evidence/index.js'
+import { recordSetOf } from './evidence/record-set.js'
 import { afterPush } from './follow-up.js'
 import { finishedRunLookup } from './github/runs.js'
 import { envInputReader, INPUT, InputError, readSettings, stepSecrets } from './inputs/index.js'
@@ -88,7 +89,7 @@ export async function execute(
   const { records, collectors } = await io.group('Collect evidence', () =>
     gatherEvidence(settings, new Date(started), logger),
   )
-  io.info(`${records.length} records gathered`)
+  io.info(`${records.count} records gathered`)
   const query = targetQuery(settings)
   const parts = settings.apiKey
     ? buildApi({
@@ -130,7 +131,7 @@ export async function execute(
       )
     }
     const recordsApi = target && parts ? parts.forResource(target) : undefined
-    if (records.length > 0 && !settings.dryRun && !recordsApi) {
+    if (records.count > 0 && !settings.dryRun && !recordsApi) {
       throw new Error(
         `Records to push need '${INPUT.apiKey}', the connection ('${INPUT.connectionId}' or '${INPUT.connection}') and the resource ('${INPUT.resourceId}' or '${INPUT.resource}')`,
       )
@@ -247,7 +248,7 @@ function invalidReport(settings: Settings | undefined, message: string): RunRepo
   return {
     outcome: { ...outcome, error: message },
     followUp: {},
-    records: [],
+    records: recordSetOf([]),
     collectors: [],
     requests: 0,
     retries: 0,

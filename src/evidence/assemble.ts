@@ -1,25 +1,25 @@
 import { codePointLength } from './json-text.js'
 import { MAX_ID_LENGTH } from './limits.js'
 import type { JsonRecord } from './parse.js'
+import { type RecordSet, RecordSetBuilder, type RereadableFile } from './record-set.js'
 
-/** A record ready to send, with its id and where it came from. */
-export interface EvidenceRecord {
-  id: string
-  /** `inline`, a workspace-relative file path, or `collector:<name>`. */
-  source: string
-  data: JsonRecord
-  /** `data` as JSON text, made once while checking its size and reused as the request body. */
-  json?: string
+/** One record as its source gives it. */
+export interface SourceRecord {
+  record: JsonRecord
+  /** The 1-based line it starts on in its file, when known. */
+  line?: number
+  /** Its bytes in a JSON or NDJSON file, which is read again to send it. */
+  bytes?: Buffer
 }
 
-/** Records with their sources, before ids are checked. */
-export interface SourcedRecords {
+/** Records from one place: `inline`, a workspace-relative file path, or `collector:<name>`. */
+export interface RecordSource {
   source: string
-  records: JsonRecord[]
+  records: Iterable<SourceRecord> | AsyncIterable<SourceRecord>
   /** Field holding each record's id: the `id-field` input for user records, `id` for collectors. */
   idField: string
-  /** The 1-based line each record starts on in its file, parallel to `records`, when known. */
-  lines?: readonly number[]
+  /** A JSON or NDJSON file whose records are not kept but read again when they are sent. */
+  file?: RereadableFile
 }
 
 /** Largest single record accepted: keeps every request far below the 5 MB we stay under. */
@@ -29,53 +29,37 @@ const MAX_LISTED = 100
 
 /**
  * Checks every record's id and size and rejects duplicate ids across sources, reporting every
- * problem at once. Drata matches records by their `id` field, so when the id lives in another
- * field it is copied into `id` as a string.
+ * problem at once (a source that cannot be read is one more problem). Drata matches records by
+ * their `id` field, so when the id lives in another field it is copied into `id` as a string.
+ * Keeps ids and sizes, and the texts of records not in files.
  */
-export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRecord[] {
+export async function assembleRecords(sources: readonly RecordSource[]): Promise<RecordSet> {
   const problems: string[] = []
-  const out: EvidenceRecord[] = []
-  const seen = new Map<string, string[]>()
-  for (const { source, records, idField, lines } of sources) {
-    records.forEach((record, index) => {
-      const line = lines?.[index]
-      const where = `${source} record ${index + 1}${line === undefined ? '' : ` (line ${line})`}`
-      const raw = record[idField]
-      const bad = typeof raw === 'string' ? idTextProblem(raw) : undefined
-      if (bad) {
-        problems.push(`${where}: '${idField}' ${bad}`)
-        return
+  const set = new RecordSetBuilder()
+  const firstSource = new Map<string, string>()
+  const duplicates = new Map<string, string[]>()
+  for (const { source, records, idField, file } of sources) {
+    set.begin(source, file)
+    let index = 0
+    try {
+      for await (const { record, line, bytes } of records) {
+        index++
+        const where = `${source} record ${index}${line === undefined ? '' : ` (line ${line})`}`
+        const checked = checkRecord(record, idField, where)
+        if (typeof checked === 'string') {
+          problems.push(checked)
+          continue
+        }
+        const { id, json } = checked
+        const first = firstSource.get(id)
+        if (first === undefined) firstSource.set(id, source)
+        else duplicates.set(id, [...(duplicates.get(id) ?? [first]), source])
+        // Sent as the file holds it when only `id` names the record and the file's id is used.
+        set.add(id, json, bytes && { bytes, asIs: idField === 'id' && record.id === id })
       }
-      const id =
-        typeof raw === 'number' && Number.isFinite(raw)
-          ? String(raw)
-          : typeof raw === 'string'
-            ? raw.trim()
-            : ''
-      if (id === '') {
-        problems.push(
-          `${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`,
-        )
-        return
-      }
-      if (idField !== 'id' && record.id !== undefined && idText(record.id).trim() !== id) {
-        problems.push(
-          `${where}: has id '${idText(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`,
-        )
-        return
-      }
-      const data = { ...record, id }
-      const json = JSON.stringify(data)
-      const bytes = Buffer.byteLength(json)
-      if (bytes > MAX_RECORD_BYTES) {
-        problems.push(
-          `${where} (id ${id}): ${bytes} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes`,
-        )
-        return
-      }
-      seen.set(id, [...(seen.get(id) ?? []), source])
-      out.push({ id, source, data, json })
-    })
+    } catch (error) {
+      problems.push((error as Error).message)
+    }
   }
   // A file of 100,000 bad records must not become a 100,000-line error.
   if (problems.length > MAX_LISTED) {
@@ -83,12 +67,37 @@ export function assembleRecords(sources: readonly SourcedRecords[]): EvidenceRec
     problems.length = MAX_LISTED
     problems.push(`… and ${more} more records with problems`)
   }
-  const duplicates = [...seen].filter(([, where]) => where.length > 1)
-  for (const [id, where] of duplicates.slice(0, 50))
+  for (const [id, where] of [...duplicates].slice(0, 50))
     problems.push(`duplicate id '${id}' in ${where.join(', ')}`)
-  if (duplicates.length > 50) problems.push(`… and ${duplicates.length - 50} more duplicate ids`)
+  if (duplicates.size > 50) problems.push(`… and ${duplicates.size - 50} more duplicate ids`)
   if (problems.length > 0) throw new RecordError(problems)
-  return out
+  return set.build()
+}
+
+/** The record's id and its JSON to send, or the problem with it. */
+function checkRecord(
+  record: JsonRecord,
+  idField: string,
+  where: string,
+): { id: string; json: string } | string {
+  const raw = record[idField]
+  const bad = typeof raw === 'string' ? idTextProblem(raw) : undefined
+  if (bad) return `${where}: '${idField}' ${bad}`
+  const id =
+    typeof raw === 'number' && Number.isFinite(raw)
+      ? String(raw)
+      : typeof raw === 'string'
+        ? raw.trim()
+        : ''
+  if (id === '')
+    return `${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`
+  if (idField !== 'id' && record.id !== undefined && idText(record.id).trim() !== id)
+    return `${where}: has id '${idText(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`
+  const json = JSON.stringify({ ...record, id })
+  const bytes = Buffer.byteLength(json)
+  if (bytes > MAX_RECORD_BYTES)
+    return `${where} (id ${id}): ${bytes} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes`
+  return { id, json }
 }
 
 // C0 controls, DEL, C1 controls and the Unicode line and paragraph separators: invisible or

@@ -5,9 +5,10 @@ import { collectArtifacts } from './artifacts.js'
 import type { Collector } from './collector.js'
 import { collectCommit } from './commit.js'
 import { collectDeployment } from './deployment.js'
-import { readRecordFiles } from './record-files.js'
+import { recordFileSources } from './record-files.js'
 import { collectPullRequests } from './pull-request.js'
-import { assembleRecords, type EvidenceRecord, type SourcedRecords } from './assemble.js'
+import { assembleRecords, type RecordSource } from './assemble.js'
+import type { RecordSet } from './record-set.js'
 import { collectRelease } from './release.js'
 import { collectRepository } from './repository.js'
 import { collectWorkflowRun } from './workflow-run.js'
@@ -48,7 +49,7 @@ export interface CollectorRun {
 }
 
 export interface Evidence {
-  records: EvidenceRecord[]
+  records: RecordSet
   collectors: CollectorRun[]
 }
 
@@ -74,22 +75,23 @@ export function chooseCollectors(
   return [...chosen].map(([name, reason]) => ({ name, reason }))
 }
 
-/** Gathers all records (inline, files, collectors) and checks their ids; sends nothing to Drata. */
+/**
+ * Gathers all records (inline, files, collectors) and checks them and their ids; sends nothing
+ * to Drata. Records of JSON and NDJSON files are checked as they stream and read again to send.
+ */
 export async function gatherEvidence(
   settings: Settings,
   now: Date,
   logger: Logger,
 ): Promise<Evidence> {
-  const sources: SourcedRecords[] = []
+  const sources: RecordSource[] = []
   if (settings.inlineRecords.length > 0) {
-    sources.push({ source: 'inline', records: settings.inlineRecords, idField: settings.idField })
+    const records = settings.inlineRecords.map((record) => ({ record }))
+    sources.push({ source: 'inline', records, idField: settings.idField })
   }
-  for (const { file, records, lines } of await readRecordFiles(
-    settings.recordsFiles,
-    settings.workspace,
-  )) {
-    sources.push({ source: file, records, idField: settings.idField, lines })
-  }
+  sources.push(
+    ...(await recordFileSources(settings.recordsFiles, settings.workspace, settings.idField)),
+  )
   const collectors: CollectorRun[] = []
   const { run } = settings
   const chosen = chooseCollectors(settings, run.eventName)
@@ -101,7 +103,11 @@ export async function gatherEvidence(
     for (const { name, reason } of chosen) {
       try {
         const records = await COLLECTOR_REGISTRY[name](input)
-        sources.push({ source: `collector:${name}`, records, idField: 'id' })
+        sources.push({
+          source: `collector:${name}`,
+          records: records.map((record) => ({ record })),
+          idField: 'id',
+        })
         collectors.push({ name, reason, records: records.length })
         logger.info(`Collector '${name}' (${reason}): ${records.length} records`)
       } catch (error) {
@@ -112,5 +118,5 @@ export async function gatherEvidence(
       }
     }
   }
-  return { records: assembleRecords(sources), collectors }
+  return { records: await assembleRecords(sources), collectors }
 }

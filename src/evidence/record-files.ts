@@ -1,18 +1,13 @@
-import { open } from 'node:fs/promises'
+import { createReadStream, type Stats } from 'node:fs'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { FILE_LIMITS, type FileLimits, sizeText } from './limits.js'
-import { type JsonRecord, parseRecords, type RecordFormat } from './parse.js'
-import { decodeUtf8 } from './utf8.js'
+import type { RecordSource, SourceRecord } from './assemble.js'
+import { checkJsonText } from './json-text.js'
+import { rawItems, ShapeError } from './json-stream.js'
+import { FILE_LIMITS, type FileLimits, MAX_DEPTH, sizeText } from './limits.js'
+import { isPlainObject, parseRecords, type RecordFormat } from './parse.js'
+import { decodeUtf8, STRICT_UTF8 } from './utf8.js'
 import { matchWorkspaceFiles } from './workspace-glob.js'
-
-/** Records read from one file. */
-export interface FileRecords {
-  /** Path relative to the workspace, used as the records' source in the summary. */
-  file: string
-  records: JsonRecord[]
-  /** The 1-based line each record starts on, parallel to `records`. */
-  lines: number[]
-}
 
 const FORMATS: Record<string, RecordFormat> = {
   '.json': 'json',
@@ -23,16 +18,19 @@ const FORMATS: Record<string, RecordFormat> = {
 }
 
 /**
- * Reads every file matched by the `records-file` patterns, in sorted order: strict UTF-8, strict
- * JSON for .json/.ndjson/.jsonl, and within the size limits. Every problem with every file is
- * thrown at once, before anything is sent.
+ * The records sources of every file matched by the `records-file` patterns, in sorted order:
+ * strict UTF-8, strict JSON for .json/.ndjson/.jsonl, and within the size limits. A file's size
+ * problems are thrown here, all at once; its content is checked as its records are read (see
+ * assembleRecords). JSON and NDJSON files stream: their records are not kept, but read again
+ * when they are sent. YAML files are read whole.
  */
-export async function readRecordFiles(
+export async function recordFileSources(
   patterns: readonly string[],
   workspace: string,
+  idField: string,
   limits: FileLimits = FILE_LIMITS,
-): Promise<FileRecords[]> {
-  const results: FileRecords[] = []
+): Promise<RecordSource[]> {
+  const sources: RecordSource[] = []
   const problems: string[] = []
   let total = 0
   for (const { relative, real } of await matchWorkspaceFiles(patterns, workspace, 'records-file')) {
@@ -44,46 +42,118 @@ export async function readRecordFiles(
       continue
     }
     try {
-      const bytes = await readWithin(real, relative, format, limits)
-      total += bytes.length
+      const found = await statWithin(real, relative, format, limits)
+      total += found.size
       if (total > limits.total) {
         problems.push(
           `${relative}: brings the records files to ${sizeText(total)}, over the ${sizeText(limits.total)} one run may read; push them in several steps`,
         )
         break
       }
-      const text = decodeUtf8(bytes, relative)
-      results.push({ file: relative, ...parseRecords(text, format, relative) })
+      sources.push(
+        format === 'yaml'
+          ? { source: relative, idField, records: await yamlFile(real, relative) }
+          : streamedFile(real, relative, format, found, idField),
+      )
     } catch (error) {
       problems.push((error as Error).message)
     }
   }
   if (problems.length > 0) throw new Error(problems.join('\n'))
-  return results
+  return sources
 }
 
-/** The file's bytes; a file over its limit is refused by its size, before it is read. */
-async function readWithin(
+/** A YAML file's records, read and parsed whole (YAML files are small: see limits.ts). */
+async function yamlFile(real: string, relative: string): Promise<SourceRecord[]> {
+  const { records, lines } = parseRecords(
+    decodeUtf8(await readFile(real), relative),
+    'yaml',
+    relative,
+  )
+  return records.map((record, index) => ({ record, line: lines[index] }))
+}
+
+/**
+ * A JSON or NDJSON file as a source whose records stream: each is checked as strict JSON on
+ * its own and given with its bytes, and the file is read again to send them. At the first
+ * problem the file is read whole by the strict parser, which names the exact place (a file is
+ * at most FILE_LIMITS.json, so that read is bounded).
+ */
+function streamedFile(
+  real: string,
+  relative: string,
+  format: 'json' | 'ndjson',
+  checked: Stats,
+  idField: string,
+): RecordSource {
+  const items = () => rawItems(createReadStream(real), format)
+  async function* records(): AsyncGenerator<SourceRecord> {
+    let line = 0
+    try {
+      for await (const item of items()) {
+        line = item.line
+        const text = STRICT_UTF8.decode(item.bytes)
+        // Depth and numbers are checked here too, so valueProblem has nothing left to find.
+        checkJsonText(text, MAX_DEPTH)
+        const record: unknown = JSON.parse(text)
+        if (!isPlainObject(record)) throw new ShapeError('not an object', line)
+        yield { record, line, bytes: item.bytes }
+      }
+    } catch (error) {
+      throw await wholeFileProblem(real, relative, format, line, error)
+    }
+  }
+  return {
+    source: relative,
+    idField,
+    records: records(),
+    file: {
+      relative,
+      items,
+      async assertUnchanged() {
+        const now = await stat(real)
+        if (now.size !== checked.size || now.mtimeMs !== checked.mtimeMs || now.ino !== checked.ino)
+          throw new Error(
+            `${relative} changed after this run checked it; nothing of it was sent. Run again on a file that stays put`,
+          )
+      },
+    },
+  }
+}
+
+/** The whole-file parser's message for a problem found while streaming, or the problem itself. */
+async function wholeFileProblem(
+  real: string,
+  relative: string,
+  format: RecordFormat,
+  line: number,
+  error: unknown,
+): Promise<Error> {
+  try {
+    parseRecords(decodeUtf8(await readFile(real), relative), format, relative)
+  } catch (whole) {
+    return whole as Error
+  }
+  return new Error(`${relative} line ${line}: ${(error as Error).message}`, { cause: error })
+}
+
+/** The file's stats; a file over its limit is refused by its size, before it is read. */
+async function statWithin(
   real: string,
   relative: string,
   format: RecordFormat,
   limits: FileLimits,
-): Promise<Buffer> {
+): Promise<Stats> {
   const limit = format === 'yaml' ? limits.yaml : limits.json
-  const handle = await open(real, 'r')
-  try {
-    const { size } = await handle.stat()
-    if (size > limit) {
-      const advice =
-        format === 'yaml'
-          ? 'write it as .json or .ndjson, which may be larger, or split it'
-          : 'split it into several files'
-      throw new Error(
-        `${relative}: ${sizeText(size)}; a ${format === 'yaml' ? 'YAML' : 'JSON'} records file may be at most ${sizeText(limit)}; ${advice}`,
-      )
-    }
-    return await handle.readFile()
-  } finally {
-    await handle.close()
+  const found = await stat(real)
+  if (found.size > limit) {
+    const advice =
+      format === 'yaml'
+        ? 'write it as .json or .ndjson, which may be larger, or split it'
+        : 'split it into several files'
+    throw new Error(
+      `${relative}: ${sizeText(found.size)}; a ${format === 'yaml' ? 'YAML' : 'JSON'} records file may be at most ${sizeText(limit)}; ${advice}`,
+    )
   }
+  return found
 }

@@ -1,4 +1,5 @@
-const DECODER = new TextDecoder('utf-8', { fatal: true }) // ignoreBOM is false: a BOM is dropped
+/** Strict UTF-8: invalid bytes throw. ignoreBOM is false, so a leading byte order mark is dropped. */
+export const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * Decodes a file as strict UTF-8, dropping a leading byte order mark. Invalid bytes are an error
@@ -6,7 +7,7 @@ const DECODER = new TextDecoder('utf-8', { fatal: true }) // ignoreBOM is false:
  */
 export function decodeUtf8(bytes: Uint8Array, where: string): string {
   try {
-    return DECODER.decode(bytes)
+    return STRICT_UTF8.decode(bytes)
   } catch (error) {
     const offset = firstInvalidUtf8(bytes)
     const hex = (bytes[offset] ?? 0).toString(16).toUpperCase().padStart(2, '0')

@@ -1,12 +1,12 @@
 import type { RecordsApi } from '../drata/custom-data.js'
-import type { EvidenceRecord } from '../evidence/assemble.js'
+import type { RecordSet } from '../evidence/record-set.js'
 import { lifecycleDeps, type PushDeps, type PushOptions } from './options.js'
 import { emptyOutcome, type PushOutcome } from './outcome.js'
 import type { Orphan } from './orphans.js'
 import { expiredOnPage, retentionCutoff } from './plan.js'
 import { waitForFreeResource } from './session-lifecycle.js'
 import { rejectedText } from './results.js'
-import { toBatches } from './batches.js'
+import { batchStream } from './batches.js'
 import { type UploadResult, uploadBatches } from './upload.js'
 
 /**
@@ -19,13 +19,13 @@ import { type UploadResult, uploadBatches } from './upload.js'
 export async function pushAppend(
   options: PushOptions,
   deps: PushDeps,
-  records: readonly EvidenceRecord[],
+  records: RecordSet,
 ): Promise<PushOutcome> {
   const { api, logger } = deps
   const outcome = emptyOutcome('append', options.dryRun)
   if (!api) return outcome // offline dry run: nothing can be known about Drata
   const retention = options.retentionDays > 0
-  if (records.length === 0 && !retention) {
+  if (records.count === 0 && !retention) {
     logger.info('No records to push')
     outcome.removed = 0
     return outcome
@@ -34,7 +34,7 @@ export async function pushAppend(
   // request is an error here, before the first write.
   let batches
   try {
-    batches = toBatches(records, options.batchSize)
+    batches = batchStream(records, options.batchSize)
   } catch (error) {
     return { ...outcome, removed: 0, error: (error as Error).message }
   }
@@ -71,7 +71,7 @@ export async function pushAppend(
       ...counts(result),
       recovered,
       removed: 0,
-      error: `${rejectedText(result.failures, records.length)} (listed by id in the summary and the 'result' output); the other ${result.accepted} were upserted. Fix the rejected records and re-run: records are matched by their stable ids, so a re-run updates the accepted ones in place and converges. Retention was not applied.`,
+      error: `${rejectedText(result.failures, records.count)} (listed by id in the summary and the 'result' output); the other ${result.accepted} were upserted. Fix the rejected records and re-run: records are matched by their stable ids, so a re-run updates the accepted ones in place and converges. Retention was not applied.`,
     }
   }
   const expiry = retention ? await expire(api, options, deps, records) : { removedIds: [] }
@@ -128,10 +128,10 @@ async function expire(
   api: RecordsApi,
   options: PushOptions,
   deps: PushDeps,
-  records: readonly EvidenceRecord[],
+  records: RecordSet,
 ): Promise<{ removedIds: string[]; error?: string }> {
   const cutoff = retentionCutoff(options.retentionDays, deps.now())
-  const ownIds = new Set(records.map((r) => r.id))
+  const ownIds = new Set(records.ids)
   const removedIds: string[] = []
   const tried = new Set<string>()
   try {

@@ -1,4 +1,4 @@
-import type { EvidenceRecord } from '../evidence/assemble.js'
+import type { RecordSet } from '../evidence/record-set.js'
 
 /** Most bytes of records in one request: far below the 5 MB no request should approach. */
 export const MAX_REQUEST_BYTES = 2 * 1024 * 1024
@@ -6,14 +6,19 @@ export const MAX_REQUEST_BYTES = 2 * 1024 * 1024
 /** Most records in one request, and what `batch-size: auto` fills up to within the bytes. */
 export const MAX_BATCH_RECORDS = 500
 
-/** A record with its JSON text, when the evidence assembly already made it. */
-export type Batchable = Pick<EvidenceRecord, 'id' | 'data'> & { json?: string }
-
 /** A batch as it is sent: ids for the item checks, JSON texts to splice into the body. */
 export interface Batch {
   ids: string[]
   /** Each record's JSON, serialized once: the request body joins these texts as they are. */
   json: string[]
+}
+
+/** Batches made as they are sent, from records read as they stream. */
+export interface BatchStream {
+  /** How many batches and records there are: known before the first is made. */
+  count: number
+  records: number
+  batches: AsyncIterable<Batch>
 }
 
 /** A record that cannot fit in any request: found before anything is sent. */
@@ -30,33 +35,61 @@ export class OversizeRecordError extends Error {
 }
 
 /**
- * Splits records into batches of at most `maxCount` records and `maxBytes` of JSON each (each
- * record's text plus one separating comma), serializing every record once. Throws for a
- * record that alone exceeds `maxBytes`, before the caller sends anything.
+ * How many records go in each batch: at most `maxCount` records and `maxBytes` of JSON each
+ * (each record's text plus one separating comma). Throws for a record that alone exceeds
+ * `maxBytes`, before the caller sends anything.
  */
-export function toBatches(
-  records: readonly Batchable[],
+export function batchLengths(
+  ids: readonly string[],
+  sizes: readonly number[],
   maxCount: number,
   maxBytes = MAX_REQUEST_BYTES,
-): Batch[] {
-  const batches: Batch[] = []
-  let current: Batch = { ids: [], json: [] }
+): number[] {
+  const lengths: number[] = []
+  let count = 0
   let bytes = 0
-  for (const record of records) {
-    const json = record.json ?? JSON.stringify(record.data)
-    const size = Buffer.byteLength(json) + 1
-    if (size > maxBytes) throw new OversizeRecordError(record.id, size - 1, maxBytes)
-    if (current.ids.length > 0 && (current.ids.length >= maxCount || bytes + size > maxBytes)) {
-      batches.push(current)
-      current = { ids: [], json: [] }
+  sizes.forEach((recordBytes, index) => {
+    const size = recordBytes + 1
+    if (size > maxBytes) throw new OversizeRecordError(ids[index] as string, recordBytes, maxBytes)
+    if (count > 0 && (count >= maxCount || bytes + size > maxBytes)) {
+      lengths.push(count)
+      count = 0
       bytes = 0
     }
-    current.ids.push(record.id)
-    current.json.push(json)
+    count++
     bytes += size
+  })
+  if (count > 0) lengths.push(count)
+  return lengths
+}
+
+/**
+ * The set's records in batches of at most `maxCount` records and `maxBytes`, planned from their
+ * sizes up front (so an oversize record throws here, before anything is sent) and filled from
+ * the records' texts only as each batch is asked for.
+ */
+export function batchStream(set: RecordSet, maxCount: number, maxBytes?: number): BatchStream {
+  const lengths = batchLengths(set.ids, set.sizes, maxCount, maxBytes)
+  async function* batches(): AsyncGenerator<Batch> {
+    const texts = set.texts()
+    try {
+      let k = 0
+      for (const length of lengths) {
+        const batch: Batch = { ids: set.ids.slice(k, k + length), json: [] }
+        for (let n = 0; n < length; n++) {
+          const next = await texts.next()
+          if (next.done) throw new Error('the records ended before their batches did')
+          batch.json.push(next.value)
+        }
+        k += length
+        yield batch
+      }
+    } finally {
+      // Stopped early (an upload failed): close the file being read.
+      await texts.return(undefined)
+    }
   }
-  if (current.ids.length > 0) batches.push(current)
-  return batches
+  return { count: lengths.length, records: set.count, batches: batches() }
 }
 
 /** The bulk request body `{"data":[…]}` from texts serialized once, without parsing them again. */

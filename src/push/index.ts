@@ -1,4 +1,4 @@
-import type { EvidenceRecord } from '../evidence/assemble.js'
+import type { RecordSet } from '../evidence/record-set.js'
 import { pushAppend } from './append.js'
 import type { PushDeps, PushOptions } from './options.js'
 import type { PushOutcome } from './outcome.js'
@@ -13,7 +13,7 @@ export type { PushDeps, PushOptions } from './options.js'
 export function push(
   options: PushOptions,
   deps: PushDeps,
-  records: readonly EvidenceRecord[],
+  records: RecordSet,
 ): Promise<PushOutcome> {
   return options.mode === 'append'
     ? pushAppend(options, deps, records)

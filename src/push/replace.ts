@@ -1,13 +1,13 @@
 import { ApiError } from '../drata/errors.js'
 import type { RecordsApi } from '../drata/custom-data.js'
-import type { EvidenceRecord } from '../evidence/assemble.js'
+import type { RecordSet } from '../evidence/record-set.js'
 import { lifecycleDeps, type PushDeps, type PushOptions } from './options.js'
 import { emptyOutcome, type PushOutcome, type ReportedStatus } from './outcome.js'
 import type { Orphan } from './orphans.js'
 import { planReplace, type ReplacePlan, shrinkProblem } from './plan.js'
 import { type Failure, rejectedText } from './results.js'
 import { type SessionDeps, SessionLifecycle, waitForFreeResource } from './session-lifecycle.js'
-import { toBatches } from './batches.js'
+import { batchStream } from './batches.js'
 import { type SendBatch, type UploadResult, uploadBatches } from './upload.js'
 
 /** Why `replace` refuses an empty record set before sending anything. */
@@ -38,16 +38,16 @@ class StopReplace extends Error {
 export async function pushReplace(
   options: PushOptions,
   deps: PushDeps,
-  records: readonly EvidenceRecord[],
+  records: RecordSet,
 ): Promise<PushOutcome> {
   const outcome = { ...emptyOutcome('replace', options.dryRun), sessionId: options.sessionId }
-  if (records.length === 0) {
+  if (records.count === 0) {
     const error = options.dryRun ? `A real run would fail: ${EMPTY_REPLACE}` : EMPTY_REPLACE
     return { ...outcome, removed: 0, error }
   }
   const { api } = deps
   if (!api) return outcome // offline dry run: nothing can be known about Drata
-  const newIds = new Set(records.map((r) => r.id))
+  const newIds = new Set(records.ids)
   const life = new SessionLifecycle(api, options.sessionId, lifecycleDeps(options, deps))
   let recovered: Orphan[] = []
   let plan: ReplacePlan | undefined
@@ -55,7 +55,7 @@ export async function pushReplace(
   try {
     // Batched (each record serialized once) before any request: a record too large for any
     // request stops the run here, before the first write.
-    const toSend = toBatches(records, options.batchSize)
+    const toSend = batchStream(records, options.batchSize)
     if (options.dryRun) {
       recovered = await life.acquire(true)
       plan = planReplace(await activeIds(api, options.sessionId), newIds)
@@ -84,7 +84,7 @@ export async function pushReplace(
     )
     if (upload.failures.length > 0) {
       throw new StopReplace(
-        `${rejectedText(upload.failures, records.length)} (listed by id in the summary and the 'result' output); the session was not completed, so Drata's active data is unchanged. Fix them and re-run.`,
+        `${rejectedText(upload.failures, records.count)} (listed by id in the summary and the 'result' output); the session was not completed, so Drata's active data is unchanged. Fix them and re-run.`,
         upload.failures,
       )
     }
@@ -94,9 +94,9 @@ export async function pushReplace(
     )
     checkShrink(plan, options)
     const staged = await api.countRecords(options.sessionId)
-    if (staged !== records.length) {
+    if (staged !== records.count) {
       throw new StopReplace(
-        `Drata counts ${staged} records in session '${options.sessionId}' but this run sent ${records.length}; another job may be writing to the same session id, or an upload was lost. Not completing it.`,
+        `Drata counts ${staged} records in session '${options.sessionId}' but this run sent ${records.count}; another job may be writing to the same session id, or an upload was lost. Not completing it.`,
       )
     }
     deps.logger.info(
@@ -109,7 +109,7 @@ export async function pushReplace(
       recovered,
       batches: upload.batches,
       sessionStatus: status,
-      pushed: records.length,
+      pushed: records.count,
       removed: plan.removedIds.length,
       removedIds: plan.removedIds,
     }
@@ -137,7 +137,7 @@ export async function pushReplace(
       error: failed.error + cancelled.note,
       // A complete that went through before the cancel removed what the plan said; a
       // cancelled session removed nothing. Without a plan it cannot be known.
-      pushed: applied ? records.length : 0,
+      pushed: applied ? records.count : 0,
       removed: applied ? (plan?.removedIds.length ?? null) : 0,
       removedIds: applied ? (plan?.removedIds ?? []) : [],
     }

@@ -1,5 +1,5 @@
 import type { CollectorRun } from '../evidence/index.js'
-import type { EvidenceRecord } from '../evidence/assemble.js'
+import type { RecordSet } from '../evidence/record-set.js'
 import type { FollowUp } from '../follow-up.js'
 import type { PushOutcome } from '../push/outcome.js'
 
@@ -9,7 +9,7 @@ export interface RunReport {
   /** Asset, vendor review and audit events, after the push. */
   followUp: FollowUp
   /** The records this run gathered (sent, or to send in a dry run). */
-  records: readonly EvidenceRecord[]
+  records: RecordSet
   /** Which collectors ran, why, and how each went. */
   collectors: readonly CollectorRun[]
   requests: number

@@ -1,3 +1,4 @@
+import { PREVIEW_COUNT } from '../evidence/record-set.js'
 import { followUpSummary } from './follow-up-summary.js'
 import { escapeHtml, table } from './html.js'
 import type { RunReport } from './report.js'
@@ -5,7 +6,7 @@ import type { RunReport } from './report.js'
 /** Rows of the failures table at most; the total is always given. */
 export const MAX_FAILURE_ROWS = 50
 /** Records shown in a dry run's preview at most, and characters of each. */
-export const PREVIEW_RECORDS = 10
+export const PREVIEW_RECORDS = PREVIEW_COUNT
 const PREVIEW_CHARS = 600
 
 /** Builds the job summary as Markdown/HTML; `clean` removes secrets from any text. */
@@ -48,7 +49,8 @@ export function buildSummary(report: RunReport, clean: (s: string) => string): s
   )
   if (report.target) parts.push(targetLine(report.target, clean))
   const perSource = new Map<string, number>()
-  for (const r of report.records) perSource.set(r.source, (perSource.get(r.source) ?? 0) + 1)
+  for (const { source, count } of report.records.sources)
+    perSource.set(source, (perSource.get(source) ?? 0) + count)
   if (perSource.size > 0) {
     parts.push(
       '### Records per source',
@@ -119,7 +121,7 @@ function headline(report: RunReport): string {
   if (o.dryRun) {
     return o.error
       ? `🔍 Dry run: a real run would fail`
-      : `🔍 Dry run: would push ${report.records.length} records (${o.mode}); nothing was sent`
+      : `🔍 Dry run: would push ${report.records.count} records (${o.mode}); nothing was sent`
   }
   if (o.error) {
     const where =
@@ -135,15 +137,13 @@ function headline(report: RunReport): string {
 }
 
 function preview(report: RunReport, clean: (s: string) => string): string {
-  const shown = report.records.slice(0, PREVIEW_RECORDS)
-  const lines = shown.map((r) => {
+  const shown = report.records.preview.slice(0, PREVIEW_RECORDS)
+  const lines = shown.map((text) => {
     // Clean before cutting: a secret cut in two would no longer match.
-    const json = clean(JSON.stringify(r.data))
+    const json = clean(text)
     return escapeHtml(json.length > PREVIEW_CHARS ? `${json.slice(0, PREVIEW_CHARS)}…` : json)
   })
   const more =
-    report.records.length > shown.length
-      ? `\n… and ${report.records.length - shown.length} more`
-      : ''
-  return `<details><summary>Preview: first ${shown.length} of ${report.records.length} records</summary>\n\n<pre>${lines.join('\n')}${more}</pre>\n\n</details>`
+    report.records.count > shown.length ? `\n… and ${report.records.count - shown.length} more` : ''
+  return `<details><summary>Preview: first ${shown.length} of ${report.records.count} records</summary>\n\n<pre>${lines.join('\n')}${more}</pre>\n\n</details>`
 }

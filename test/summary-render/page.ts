@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { marked } from 'marked'
-import type { EvidenceRecord } from '../../src/evidence/assemble.js'
+import { recordSetOf } from '../../src/evidence/record-set.js'
 import { emptyOutcome } from '../../src/push/outcome.js'
 import type { RunReport } from '../../src/report/report.js'
 import { buildSummary } from '../../src/report/summary.js'
@@ -30,12 +30,14 @@ const LONG_ID = `commit:acme/${'very-long-repository-name-'.repeat(3)}shop@a1b2c
 const LONG_MESSAGE =
   'Schema validation failed for data: [{"/protection/requiredApprovingReviewCount":"must be integer"},{"/securityFeatures/secretScanning":"must be string"}] https://public-api.drata.com/public/v2/custom-connections/12/resources/34/records?sessionId=gh-9001-1'
 
-function records(n: number): EvidenceRecord[] {
-  return Array.from({ length: n }, (_, i) => ({
-    id: i === 0 ? LONG_ID : `control-${i}`,
-    source: i % 2 ? 'collector:commit' : 'records-file: evidence/controls.json',
-    data: { id: i === 0 ? LONG_ID : `control-${i}`, note: 'x'.repeat(300), url: LONG_MESSAGE },
-  }))
+function records(n: number) {
+  return recordSetOf(
+    Array.from({ length: n }, (_, i) => ({
+      id: i === 0 ? LONG_ID : `control-${i}`,
+      source: i % 2 ? 'collector:commit' : 'records-file: evidence/controls.json',
+      data: { id: i === 0 ? LONG_ID : `control-${i}`, note: 'x'.repeat(300), url: LONG_MESSAGE },
+    })),
+  )
 }
 
 /** Summaries with the longest content each section can hold: failures, ids, errors, preview. */

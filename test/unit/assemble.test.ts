@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import {
-  assembleRecords,
-  MAX_RECORD_BYTES,
-  RecordError,
-  type SourcedRecords,
-} from '../../src/evidence/assemble.js'
+import { assembleRecords, MAX_RECORD_BYTES, RecordError } from '../../src/evidence/assemble.js'
 import { MAX_ID_LENGTH } from '../../src/evidence/limits.js'
+import { type PlainSource, recordsOf, sourcesOf } from './record-set-kit.js'
 
-function problemsOf(sources: SourcedRecords[]): string[] {
+async function problemsOf(sources: PlainSource[]): Promise<string[]> {
   try {
-    assembleRecords(sources)
+    await assembleRecords(sourcesOf(sources))
   } catch (error) {
     expect(error).toBeInstanceOf(RecordError)
     return (error as RecordError).problems
@@ -18,8 +14,8 @@ function problemsOf(sources: SourcedRecords[]): string[] {
 }
 
 describe('assembleRecords', () => {
-  it('keeps records in order with their ids and sources', () => {
-    const out = assembleRecords([
+  it('keeps records in order with their ids and sources', async () => {
+    const out = await assembled([
       { source: 'inline', records: [{ id: 'a', x: 1 }], idField: 'id' },
       { source: 'evidence/b.json', records: [{ id: 'b' }, { id: 'c' }], idField: 'id' },
     ])
@@ -30,16 +26,16 @@ describe('assembleRecords', () => {
     ])
   })
 
-  it('copies the id field into id as a string', () => {
-    const [r] = assembleRecords([
+  it('copies the id field into id as a string', async () => {
+    const [r] = await assembled([
       { source: 'inline', records: [{ key: 'k-1', v: true }], idField: 'key' },
     ])
     expect(r?.id).toBe('k-1')
     expect(r?.data).toEqual({ key: 'k-1', v: true, id: 'k-1' })
   })
 
-  it('turns numeric ids into strings', () => {
-    const out = assembleRecords([
+  it('turns numeric ids into strings', async () => {
+    const out = await assembled([
       { source: 'inline', records: [{ id: 42 }], idField: 'id' },
       { source: 'f.ndjson', records: [{ n: 7 }], idField: 'n' },
     ])
@@ -48,14 +44,14 @@ describe('assembleRecords', () => {
     expect(out[1]?.data).toEqual({ n: 7, id: '7' })
   })
 
-  it('trims string ids', () => {
-    const [r] = assembleRecords([{ source: 'inline', records: [{ id: '  a  ' }], idField: 'id' }])
+  it('trims string ids', async () => {
+    const [r] = await assembled([{ source: 'inline', records: [{ id: '  a  ' }], idField: 'id' }])
     expect(r?.id).toBe('a')
     expect(r?.data.id).toBe('a')
   })
 
-  it('accepts an id that agrees with the id field', () => {
-    const [r] = assembleRecords([
+  it('accepts an id that agrees with the id field', async () => {
+    const [r] = await assembled([
       { source: 'inline', records: [{ id: 5, key: '5' }], idField: 'key' },
     ])
     expect(r?.id).toBe('5')
@@ -70,8 +66,8 @@ describe('assembleRecords', () => {
     ['object', { id: { a: 1 } }],
     ['NaN', { id: Number.NaN }],
     ['Infinity', { id: Number.POSITIVE_INFINITY }],
-  ])('rejects a %s id, naming the source and record number', (_label, record) => {
-    const found = problemsOf([
+  ])('rejects a %s id, naming the source and record number', async (_label, record) => {
+    const found = await problemsOf([
       { source: 'evidence/x.json', records: [{ id: 'ok' }, record], idField: 'id' },
     ])
     expect(found).toEqual([
@@ -81,13 +77,13 @@ describe('assembleRecords', () => {
     ])
   })
 
-  it('names the id field in a missing-id problem', () => {
-    const found = problemsOf([{ source: 'inline', records: [{ id: 'a' }], idField: 'key' }])
+  it('names the id field in a missing-id problem', async () => {
+    const found = await problemsOf([{ source: 'inline', records: [{ id: 'a' }], idField: 'key' }])
     expect(found).toEqual([expect.stringContaining("'key' must be a non-empty string")])
   })
 
-  it('rejects a record whose id and id field disagree', () => {
-    const found = problemsOf([
+  it('rejects a record whose id and id field disagree', async () => {
+    const found = await problemsOf([
       { source: 'inline', records: [{ id: 'x', key: 'y' }], idField: 'key' },
     ])
     expect(found).toEqual([
@@ -95,8 +91,8 @@ describe('assembleRecords', () => {
     ])
   })
 
-  it('lists duplicate ids across sources with every source', () => {
-    const found = problemsOf([
+  it('lists duplicate ids across sources with every source', async () => {
+    const found = await problemsOf([
       { source: 'inline', records: [{ id: 'dup' }, { id: 'u1' }], idField: 'id' },
       { source: 'a.json', records: [{ id: 'dup' }], idField: 'id' },
       { source: 'collector:commit', records: [{ id: 'dup' }, { id: 'u2' }], idField: 'id' },
@@ -104,23 +100,23 @@ describe('assembleRecords', () => {
     expect(found).toEqual(["duplicate id 'dup' in inline, a.json, collector:commit"])
   })
 
-  it('treats ids that become equal as strings as duplicates', () => {
-    const found = problemsOf([
+  it('treats ids that become equal as strings as duplicates', async () => {
+    const found = await problemsOf([
       { source: 'inline', records: [{ id: 1 }], idField: 'id' },
       { source: 'b.yaml', records: [{ id: '1' }], idField: 'id' },
     ])
     expect(found).toEqual(["duplicate id '1' in inline, b.yaml"])
   })
 
-  it('lists duplicates within one source', () => {
+  it('lists duplicates within one source', async () => {
     expect(
-      problemsOf([{ source: 'inline', records: [{ id: 'a' }, { id: 'a' }], idField: 'id' }]),
+      await problemsOf([{ source: 'inline', records: [{ id: 'a' }, { id: 'a' }], idField: 'id' }]),
     ).toEqual(["duplicate id 'a' in inline, inline"])
   })
 
-  it('lists at most 50 duplicate ids and counts the rest', () => {
+  it('lists at most 50 duplicate ids and counts the rest', async () => {
     const records = Array.from({ length: 60 }, (_, i) => ({ id: `d${i}` }))
-    const found = problemsOf([
+    const found = await problemsOf([
       { source: 'one', records, idField: 'id' },
       { source: 'two', records, idField: 'id' },
     ])
@@ -128,18 +124,20 @@ describe('assembleRecords', () => {
     expect(found.at(-1)).toBe('… and 10 more duplicate ids')
   })
 
-  it('rejects an oversize record, with its id and size', () => {
+  it('rejects an oversize record, with its id and size', async () => {
     const big = { id: 'big', blob: 'x'.repeat(MAX_RECORD_BYTES) }
-    const found = problemsOf([{ source: 'inline', records: [{ id: 'small' }, big], idField: 'id' }])
+    const found = await problemsOf([
+      { source: 'inline', records: [{ id: 'small' }, big], idField: 'id' },
+    ])
     expect(found).toHaveLength(1)
     expect(found[0]).toMatch(
       /^inline record 2 \(id big\): \d+ bytes; a record may be at most 1048576 bytes$/,
     )
   })
 
-  it('accepts a record just under the size limit', () => {
+  it('accepts a record just under the size limit', async () => {
     const overhead = JSON.stringify({ id: 'r', blob: '' }).length
-    const out = assembleRecords([
+    const out = await assembled([
       {
         source: 'inline',
         records: [{ id: 'r', blob: 'x'.repeat(MAX_RECORD_BYTES - overhead) }],
@@ -149,10 +147,10 @@ describe('assembleRecords', () => {
     expect(out).toHaveLength(1)
   })
 
-  it('reports every problem at once in the error message', () => {
+  it('reports every problem at once in the error message', async () => {
     let error: unknown
     try {
-      assembleRecords([
+      await assembled([
         { source: 'inline', records: [{}, { id: 'a' }, { id: 'a' }], idField: 'id' },
         { source: 'f.json', records: [{ id: 'x', key: 'y' }], idField: 'key' },
       ])
@@ -178,8 +176,8 @@ describe('assembleRecords', () => {
     ['a C1 control', 'a\u0085', 'U+0085 at character 2 ("a\\u0085")'],
     ['a line separator', '😀\u2028', 'U+2028 at character 2 ("😀\\u2028")'],
     ['a paragraph separator', 'a\u2029', 'U+2029 at character 2 ("a\\u2029")'],
-  ])('rejects an id with %s, naming the source, record and line', (_label, id, detail) => {
-    const found = problemsOf([
+  ])('rejects an id with %s, naming the source, record and line', async (_label, id, detail) => {
+    const found = await problemsOf([
       { source: 'e/x.ndjson', records: [{ id: 'ok' }, { id }], idField: 'id', lines: [1, 3] },
     ])
     expect(found).toEqual([
@@ -187,22 +185,24 @@ describe('assembleRecords', () => {
     ])
   })
 
-  it('checks the id field it was told to use', () => {
-    expect(problemsOf([{ source: 'inline', records: [{ key: 'k\t' }], idField: 'key' }])).toEqual([
+  it('checks the id field it was told to use', async () => {
+    expect(
+      await problemsOf([{ source: 'inline', records: [{ key: 'k\t' }], idField: 'key' }]),
+    ).toEqual([
       `inline record 1: 'key' has control character U+0009 at character 2 ("k\\t"); an id must be printable text on one line`,
     ])
   })
 
-  it('rejects an id with an unpaired surrogate', () => {
-    expect(problemsOf([{ source: 'f.json', records: [{ id: 'a\ud800' }], idField: 'id' }])).toEqual(
-      [
-        `f.json record 1: 'id' has an unpaired UTF-16 surrogate ("a\\ud800"); an id must be valid Unicode text`,
-      ],
-    )
+  it('rejects an id with an unpaired surrogate', async () => {
+    expect(
+      await problemsOf([{ source: 'f.json', records: [{ id: 'a\ud800' }], idField: 'id' }]),
+    ).toEqual([
+      `f.json record 1: 'id' has an unpaired UTF-16 surrogate ("a\\ud800"); an id must be valid Unicode text`,
+    ])
   })
 
-  it(`accepts an id of ${MAX_ID_LENGTH} characters, counting characters outside the BMP as one`, () => {
-    const out = assembleRecords([
+  it(`accepts an id of ${MAX_ID_LENGTH} characters, counting characters outside the BMP as one`, async () => {
+    const out = await assembled([
       {
         source: 'inline',
         records: [{ id: 'x'.repeat(MAX_ID_LENGTH) }, { id: '😀'.repeat(MAX_ID_LENGTH) }],
@@ -212,28 +212,33 @@ describe('assembleRecords', () => {
     expect(out).toHaveLength(2)
   })
 
-  it('rejects a longer id, with its length and the limit', () => {
-    const found = problemsOf([
+  it('rejects a longer id, with its length and the limit', async () => {
+    const found = await problemsOf([
       { source: 'f.json', records: [{ id: 'y'.repeat(100_000) }], idField: 'id', lines: [7] },
     ])
     expect(found).toEqual([
       `f.json record 1 (line 7): 'id' is 100000 characters ("${'y'.repeat(40)}…"); an id may be at most ${MAX_ID_LENGTH} characters (this action's limit)`,
     ])
     expect(
-      problemsOf([
+      await problemsOf([
         { source: 'i', records: [{ id: 'z'.repeat(MAX_ID_LENGTH + 1) }], idField: 'id' },
       ]),
     ).toEqual([expect.stringContaining(`'id' is ${MAX_ID_LENGTH + 1} characters`)])
   })
 
-  it('lists at most 100 record problems and counts the rest', () => {
+  it('lists at most 100 record problems and counts the rest', async () => {
     const records = Array.from({ length: 150_000 }, () => ({ id: 'bad\n' }))
-    const found = problemsOf([{ source: 'f.json', records, idField: 'id' }])
+    const found = await problemsOf([{ source: 'f.json', records, idField: 'id' }])
     expect(found).toHaveLength(101)
     expect(found.at(-1)).toBe('… and 149900 more records with problems')
   })
 
-  it('returns nothing for no sources', () => {
-    expect(assembleRecords([])).toEqual([])
+  it('returns nothing for no sources', async () => {
+    expect(await assembled([])).toEqual([])
   })
 })
+
+/** The records assembleRecords keeps, each as it is sent. */
+async function assembled(sources: PlainSource[]) {
+  return recordsOf(await assembleRecords(sourcesOf(sources)))
+}

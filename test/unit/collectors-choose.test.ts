@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { CollectorError } from '../../src/evidence/collector.js'
 import { AUTO_BY_EVENT, chooseCollectors, gatherEvidence } from '../../src/evidence/index.js'
 import { SHA } from '../github-fake/server.ts'
+import { recordsOf } from './record-set-kit.js'
 import {
   memoryLogger,
   NOW,
@@ -119,12 +120,15 @@ describe('gatherEvidence', () => {
       { name: 'workflow-run', reason: auto('push'), records: 1 },
       { name: 'pull-request', reason: auto('push'), records: 1 },
     ])
-    expect(evidence.records.map((r) => [r.source, r.id])).toEqual([
+    expect((await recordsOf(evidence.records)).map((r) => [r.source, r.id])).toEqual([
       ['collector:commit', `commit:acme/shop@${SHA.main}`],
       ['collector:workflow-run', 'run:acme/shop/9001/1'],
       ['collector:pull-request', 'pr:acme/shop#17'],
     ])
-    expect(evidence.records[0]?.data).toMatchObject({ verified: true, collector: 'commit' })
+    expect((await recordsOf(evidence.records))[0]?.data).toMatchObject({
+      verified: true,
+      collector: 'commit',
+    })
     expect(logs).toContain("Collector 'commit' (auto for a push event): 1 records")
   })
 
@@ -148,7 +152,7 @@ describe('gatherEvidence', () => {
       },
       { name: 'repository', reason: LISTED, records: 1 },
     ])
-    expect(evidence.records.map((r) => r.source)).toEqual([
+    expect((await recordsOf(evidence.records)).map((r) => r.source)).toEqual([
       'collector:commit',
       'collector:workflow-run',
       'collector:repository',
@@ -189,7 +193,7 @@ describe('gatherEvidence', () => {
         ),
       ],
     ])
-    expect(evidence.records[0]?.data).toMatchObject({ verified: null })
+    expect((await recordsOf(evidence.records))[0]?.data).toMatchObject({ verified: null })
     expect(fake().requests).toEqual([])
   })
 
@@ -202,7 +206,7 @@ describe('gatherEvidence', () => {
         { GITHUB_WORKSPACE: ws },
       )
       const evidence = await promise
-      expect(evidence.records.map((r) => [r.source, r.id])).toEqual([
+      expect((await recordsOf(evidence.records)).map((r) => [r.source, r.id])).toEqual([
         ['inline', 'manual-1'],
         ['collector:artifacts', `artifact:acme/shop@${SHA.main}:app.tgz`],
       ])
@@ -216,7 +220,8 @@ describe('gatherEvidence', () => {
 
   it('runs nothing and asks GitHub nothing with collect: none', async () => {
     const evidence = await run({ collect: 'none' }).promise
-    expect(evidence).toEqual({ records: [], collectors: [] })
+    expect(evidence.records.count).toBe(0)
+    expect(evidence.collectors).toEqual([])
     expect(fake().requests).toEqual([])
   })
 })

@@ -5,6 +5,7 @@ import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
 import { OUTPUT, resultObject, writeOutputs } from '../../src/report/outputs.js'
 import { redact } from '../../src/secrets.js'
 import type { RunReport } from '../../src/report/report.js'
+import { recordSetOf } from '../../src/evidence/record-set.js'
 
 const KEY = 'drk_live_0123456789abcdef'
 
@@ -12,7 +13,7 @@ function report(outcome: Partial<PushOutcome> = {}, followUp: FollowUp = {}): Ru
   return {
     outcome: { ...emptyOutcome('replace', false), ...outcome },
     followUp,
-    records: [],
+    records: recordSetOf([]),
     collectors: [],
     requests: 9,
     retries: 1,

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { pushAppend } from '../../src/push/append.js'
-import { evidence, NOW, options, pushKit } from './push-kit.js'
+import { evidence, NOW, options, pushAppend, pushKit } from './push-kit.js'
 
 const DAY = 86_400_000
 let kit: Awaited<ReturnType<typeof pushKit>>

@@ -2,7 +2,9 @@
 // tests of the push modes over real HTTP with no real waits.
 import { vi } from 'vitest'
 import { buildApi } from '../../src/drata/factory.js'
-import type { EvidenceRecord } from '../../src/evidence/assemble.js'
+import { recordSetOf } from '../../src/evidence/record-set.js'
+import { pushAppend as appendSet } from '../../src/push/append.js'
+import { pushReplace as replaceSet } from '../../src/push/replace.js'
 import type { PushDeps, PushOptions } from '../../src/push/options.js'
 import { type Sandbox, type SandboxOptions, startSandbox } from '../sandbox/server.ts'
 import { memoryLogger } from './collectors-fake.js'
@@ -26,8 +28,15 @@ export function options(overrides: Partial<PushOptions> = {}): PushOptions {
   }
 }
 
-/** `count` records with ids `<prefix>-<n>` as the evidence assembly makes them. */
-export function evidence(count: number, prefix = 'new', extra = {}): EvidenceRecord[] {
+/** A record as a test writes it. */
+export interface PlainRecord {
+  id: string
+  source: string
+  data: Record<string, unknown>
+}
+
+/** `count` records with ids `<prefix>-<n>`. */
+export function evidence(count: number, prefix = 'new', extra = {}): PlainRecord[] {
   return Array.from({ length: count }, (_, i) => {
     const id = `${prefix}-${i + 1}`
     return { id, source: 'inline', data: { id, name: id, ...extra } }
@@ -89,4 +98,14 @@ export async function pushKit(sandboxOptions: SandboxOptions = {}) {
       await sandbox.close()
     },
   }
+}
+
+/** pushAppend on records a test writes as an array. */
+export function pushAppend(options: PushOptions, deps: PushDeps, records: readonly PlainRecord[]) {
+  return appendSet(options, deps, recordSetOf(records))
+}
+
+/** pushReplace on records a test writes as an array. */
+export function pushReplace(options: PushOptions, deps: PushDeps, records: readonly PlainRecord[]) {
+  return replaceSet(options, deps, recordSetOf(records))
 }

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
-import { EMPTY_REPLACE, pushReplace } from '../../src/push/replace.js'
-import { evidence, options, pushKit } from './push-kit.js'
+import { EMPTY_REPLACE } from '../../src/push/replace.js'
+import { evidence, options, pushKit, pushReplace } from './push-kit.js'
 
 let kit: Awaited<ReturnType<typeof pushKit>>
 afterEach(async () => {

@@ -1,9 +1,7 @@
 // Request counts of each mode with payload-sized batches and concurrent uploads, pinned to the
 // formulas in the README, and the guarantees concurrency must keep.
 import { afterEach, describe, expect, it } from 'vitest'
-import { pushAppend } from '../../src/push/append.js'
-import { pushReplace } from '../../src/push/replace.js'
-import { evidence, options, pushKit } from './push-kit.js'
+import { evidence, options, pushAppend, pushKit, pushReplace } from './push-kit.js'
 
 let kit: Awaited<ReturnType<typeof pushKit>>
 afterEach(async () => {

@@ -2,8 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { readRecordFiles } from '../../src/evidence/record-files.js'
+import { assembleRecords, RecordError } from '../../src/evidence/assemble.js'
+import { recordFileSources } from '../../src/evidence/record-files.js'
 import { FILE_LIMITS, type FileLimits } from '../../src/evidence/limits.js'
+import { recordsOf } from './record-set-kit.js'
 
 let workspace: string
 beforeEach(() => {
@@ -20,23 +22,39 @@ function write(files: Record<string, string | Uint8Array>): void {
   }
 }
 
-async function readError(patterns: string[], limits: FileLimits = FILE_LIMITS): Promise<string> {
-  try {
-    await readRecordFiles(patterns, workspace, limits)
-  } catch (error) {
-    return (error as Error).message
+/** Each matched file's records as its source reads them the first time, with their lines. */
+async function readRecordFiles(patterns: string[], idField = 'id') {
+  const out = []
+  for (const source of await recordFileSources(patterns, workspace, idField)) {
+    const records = []
+    const lines = []
+    for await (const { record, line } of source.records) {
+      records.push(record)
+      lines.push(line)
+    }
+    out.push({ file: source.source, records, lines })
   }
-  throw new Error('readRecordFiles accepted the files')
+  return out
 }
 
-describe('readRecordFiles', () => {
+/** The problems found in the files: their sizes first, else their records, one a line. */
+async function readError(patterns: string[], limits: FileLimits = FILE_LIMITS): Promise<string> {
+  try {
+    await assembleRecords(await recordFileSources(patterns, workspace, 'id', limits))
+  } catch (error) {
+    return error instanceof RecordError ? error.problems.join('\n') : (error as Error).message
+  }
+  throw new Error('the files were accepted')
+}
+
+describe('recordFileSources', () => {
   it('reads each format with the line of every record, in sorted order', async () => {
     write({
       'e/b.ndjson': '{"id":"n1"}\n\n{"id":"n2"}\n',
       'e/a.json': '[\n{"id":"j1"}\n]',
       'e/c.yml': '- id: y1\n- id: y2\n',
     })
-    expect(await readRecordFiles(['e/*'], workspace)).toEqual([
+    expect(await readRecordFiles(['e/*'])).toEqual([
       { file: 'e/a.json', records: [{ id: 'j1' }], lines: [2] },
       { file: 'e/b.ndjson', records: [{ id: 'n1' }, { id: 'n2' }], lines: [1, 3] },
       { file: 'e/c.yml', records: [{ id: 'y1' }, { id: 'y2' }], lines: [1, 2] },
@@ -55,7 +73,7 @@ describe('readRecordFiles', () => {
       'a.json': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"a"}')]),
       'b.ndjson': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"id":"b"}\n')]),
     })
-    const found = await readRecordFiles(['*.json', '*.ndjson'], workspace)
+    const found = await readRecordFiles(['*.json', '*.ndjson'])
     expect(found.map((f) => f.records)).toEqual([[{ id: 'a' }], [{ id: 'b' }]])
   })
 
@@ -97,6 +115,75 @@ describe('readRecordFiles', () => {
       "c.jsonl line 2, column 11: not valid JSON: trailing comma before '}'; JSON allows none",
       'd.json: not valid UTF-8: invalid byte 0xFF at byte offset 1 (line 1); save the file as UTF-8',
     ])
+  })
+
+  it('streams a JSON array across read chunks: strings with brackets, escapes and newlines', async () => {
+    // Over 64 KiB, so records straddle the read stream's chunks.
+    const records = Array.from({ length: 600 }, (_, i) => ({
+      id: `r${i}`,
+      note: `a "quoted" ] } [ { \\ ${'x'.repeat(i % 300)}`,
+      nested: { list: [i, { deep: [] }], text: 'line\nbreak' },
+    }))
+    const text = `[\n${records.map((r) => JSON.stringify(r, null, 2)).join(',\n')}\n]\n`
+    expect(text.length).toBeGreaterThan(128 * 1024)
+    write({ 'big.json': text })
+    const [found] = await readRecordFiles(['big.json'])
+    expect(found?.records).toEqual(records)
+    // Each record starts on its own line of the pretty-printed file.
+    expect(found?.lines.slice(0, 3)).toEqual([2, 15, 28])
+    const set = await assembleRecords(await recordFileSources(['big.json'], workspace, 'id'))
+    expect((await recordsOf(set)).map((r) => r.data)).toEqual(records)
+  })
+
+  it('sends a file record as the file holds it, or rewritten when its id comes from id-field', async () => {
+    write({ 'a.ndjson': '{ "id" : "a", "n": 1.50 }\r\n{"id": " b ", "key": 7}\n' })
+    const set = await assembleRecords(await recordFileSources(['a.ndjson'], workspace, 'id'))
+    expect((await recordsOf(set)).map((r) => r.json)).toEqual([
+      '{ "id" : "a", "n": 1.50 }',
+      '{"id":"b","key":7}',
+    ])
+    expect(set.sizes).toEqual([25, 18])
+    write({ 'k.ndjson': '{"key": 7}\n' })
+    const byKey = await assembleRecords(await recordFileSources(['k.ndjson'], workspace, 'key'))
+    expect((await recordsOf(byKey)).map((r) => r.json)).toEqual(['{"key":7,"id":"7"}'])
+  })
+
+  it('refuses to send a file that changed after it was checked', async () => {
+    write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":2}\n' })
+    const set = await assembleRecords(await recordFileSources(['a.ndjson'], workspace, 'id'))
+    // Same size, other content: the checksum tells.
+    write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":3}\n' })
+    const sent: string[] = []
+    const send = async () => {
+      for await (const text of set.texts()) sent.push(text)
+    }
+    await expect(send()).rejects.toThrow(
+      /^a\.ndjson changed after this run checked it; nothing of it was sent/,
+    )
+    expect(sent).toEqual([])
+  })
+
+  it('stops at the record that differs when a file changes while it is sent', async () => {
+    write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":2}\n' })
+    const [source] = await recordFileSources(['a.ndjson'], workspace, 'id')
+    const file = source?.file
+    expect(file).toBeDefined()
+    const set = await assembleRecords(
+      // The file's stat is taken as checked, so only the records' checksums can tell.
+      source ? [{ ...source, file: file && { ...file, assertUnchanged: async () => {} } }] : [],
+    )
+    write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":3}\n' })
+    const sent: string[] = []
+    const send = async () => {
+      for await (const text of set.texts()) sent.push(text)
+    }
+    await expect(send()).rejects.toThrow(
+      'a.ndjson changed while this run was pushing it (line 2 is not what was checked)',
+    )
+    expect(sent).toEqual(['{"id":"a","v":1}'])
+    write({ 'a.ndjson': '{"id":"a","v":1}\n' })
+    sent.length = 0
+    await expect(send()).rejects.toThrow('it now holds 1 records, not 2')
   })
 
   it('has limits that keep a YAML file far smaller than a JSON one', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { EvidenceRecord } from '../../src/evidence/assemble.js'
+import { recordSetOf } from '../../src/evidence/record-set.js'
 import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
 import { redact } from '../../src/secrets.js'
 import type { RunReport } from '../../src/report/report.js'
@@ -9,7 +9,7 @@ const KEY = 'drk_live_9f8e7d6c5b4a3210'
 const clean = (s: string) => redact(s, [KEY])
 const keep = (s: string) => s
 
-function records(n: number, source = 'inline'): EvidenceRecord[] {
+function plain(n: number, source = 'inline') {
   return Array.from({ length: n }, (_, i) => ({ id: `r${i}`, source, data: { id: `r${i}` } }))
 }
 
@@ -17,7 +17,7 @@ function report(outcome: Partial<PushOutcome> = {}, extra: Partial<RunReport> = 
   return {
     outcome: { ...emptyOutcome('append', false), ...outcome },
     followUp: {},
-    records: records(3),
+    records: recordSetOf(plain(3)),
     collectors: [],
     requests: 7,
     retries: 2,
@@ -47,7 +47,7 @@ describe('buildSummary headline', () => {
   })
 
   it('warns, rather than cheers, when nothing was pushed', () => {
-    const s = buildSummary(report({ pushed: 0 }, { records: [] }), keep)
+    const s = buildSummary(report({ pushed: 0 }, { records: recordSetOf([]) }), keep)
     expect(headline(s)).toBe(
       '## ⚠️ Nothing was pushed to Drata: this run gathered no records (append)',
     )
@@ -99,7 +99,7 @@ describe('buildSummary headline', () => {
 
   it('reports invalid inputs with the error and nothing else', () => {
     const s = buildSummary(
-      report({ error: 'Invalid input:\n  - bad' }, { invalid: true, records: [] }),
+      report({ error: 'Invalid input:\n  - bad' }, { invalid: true, records: recordSetOf([]) }),
       keep,
     )
     expect(headline(s)).toBe('## ❌ Nothing was sent to Drata: fix the inputs or records below')
@@ -133,7 +133,7 @@ describe('buildSummary tables', () => {
 
   it('counts records per source', () => {
     const s = buildSummary(
-      report({}, { records: [...records(2, 'inline'), ...records(3, 'evidence/a.json')] }),
+      report({}, { records: recordSetOf([...plain(2, 'inline'), ...plain(3, 'evidence/a.json')]) }),
       keep,
     )
     expect(s).toContain('### Records per source')
@@ -283,7 +283,7 @@ describe('buildSummary escaping and secrets', () => {
           failures: [{ id: '<b>id</b>', status: 400, message: '<img src=x onerror=alert(1)>' }],
           failed: 1,
         },
-        { records: records(1, '<i>src</i>') },
+        { records: recordSetOf(plain(1, '<i>src</i>')) },
       ),
       keep,
     )
@@ -303,7 +303,7 @@ describe('buildSummary escaping and secrets', () => {
           failures: [{ id: 'r0', status: 400, message: `echo Bearer ${KEY}` }],
           failed: 1,
         },
-        { records: [{ id: 'r0', source: 'inline', data: { id: 'r0', token: KEY } }] },
+        { records: recordSetOf([{ id: 'r0', source: 'inline', data: { id: 'r0', token: KEY } }]) },
       ),
       clean,
     )
@@ -331,7 +331,7 @@ describe('buildSummary escaping and secrets', () => {
     const data = { id: 'r0', blob }
     expect(JSON.stringify(data).indexOf(KEY)).toBe(600 - (KEY.length - 1))
     const s = buildSummary(
-      report({ dryRun: true }, { records: [{ id: 'r0', source: 'inline', data }] }),
+      report({ dryRun: true }, { records: recordSetOf([{ id: 'r0', source: 'inline', data }]) }),
       clean,
     )
     expect(s).not.toContain(KEY.slice(0, -1))
@@ -341,7 +341,7 @@ describe('buildSummary escaping and secrets', () => {
 describe('buildSummary preview', () => {
   it('previews the first records of a dry run and counts the rest', () => {
     expect(PREVIEW_RECORDS).toBe(10)
-    const s = buildSummary(report({ dryRun: true }, { records: records(12) }), keep)
+    const s = buildSummary(report({ dryRun: true }, { records: recordSetOf(plain(12)) }), keep)
     expect(s).toContain('Preview: first 10 of 12 records')
     expect(s).toContain('{"id":"r9"}')
     expect(s).not.toContain('{"id":"r10"}')
@@ -351,7 +351,7 @@ describe('buildSummary preview', () => {
   it('shortens long records to 600 characters', () => {
     const data = { id: 'big', blob: 'y'.repeat(2000) }
     const s = buildSummary(
-      report({ dryRun: true }, { records: [{ id: 'big', source: 'inline', data }] }),
+      report({ dryRun: true }, { records: recordSetOf([{ id: 'big', source: 'inline', data }]) }),
       keep,
     )
     const line = s.split('\n').find((l) => l.includes('"id":"big"')) ?? ''

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Logger } from '../../src/drata/client.js'
 import type { ItemResult } from '../../src/drata/custom-data.js'
-import { type Batchable, toBatches } from '../../src/push/batches.js'
+import { recordSetOf } from '../../src/evidence/record-set.js'
+import { batchStream } from '../../src/push/batches.js'
 import { type UploadResult, type UploadRun, uploadBatches } from '../../src/push/upload.js'
 
-function sendables(n: number): Batchable[] {
+type Sendable = { id: string; data: Record<string, unknown> }
+
+function sendables(n: number): Sendable[] {
   return Array.from({ length: n }, (_, i) => ({ id: `r${i}`, data: { id: `r${i}`, n: i } }))
 }
 
@@ -20,7 +23,7 @@ function logger() {
 
 /** Batches `records` by `size` and uploads them one request at a time, as before concurrency. */
 function upload(
-  records: Batchable[],
+  records: Sendable[],
   size: number,
   send: (data: Record<string, unknown>[], ids: string[]) => Promise<ItemResult[]>,
   log: Logger,
@@ -29,7 +32,7 @@ function upload(
   run: Partial<UploadRun> = {},
 ) {
   return uploadBatches(
-    toBatches(records, size),
+    batchStream(recordSetOf(records), size),
     (b) =>
       send(
         b.json.map((j) => JSON.parse(j) as Record<string, unknown>),

@@ -1,0 +1,142 @@
+/**
+ * Splits a JSON or NDJSON records file into its records' bytes as the file streams in, so a
+ * large file is never held whole. This only finds where each record starts and ends; the
+ * record's own text is checked by the strict scanner (json-text.ts) afterwards. Anything that is
+ * not the shape of a records file stops the split with a ShapeError: the caller then lets the
+ * whole-file parser name the exact place and problem.
+ */
+
+/** One record of a file: its bytes exactly as the file holds them. */
+export interface RawItem {
+  bytes: Buffer
+  /** The 1-based line the record starts on. */
+  line: number
+}
+
+/** The file is not one object, an array of objects, or one object a line. */
+export class ShapeError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message)
+    this.name = 'ShapeError'
+  }
+}
+
+const LF = 0x0a
+const CR = 0x0d
+const SPACE = 0x20
+const TAB = 0x09
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const OPEN_OBJECT = 0x7b
+const CLOSE_OBJECT = 0x7d
+const OPEN_ARRAY = 0x5b
+const CLOSE_ARRAY = 0x5d
+const COMMA = 0x2c
+
+function isSpace(c: number): boolean {
+  return c === SPACE || c === LF || c === CR || c === TAB
+}
+
+/** The records of a file in `format`, from its chunks. A leading byte order mark is skipped. */
+export function rawItems(
+  chunks: AsyncIterable<Buffer>,
+  format: 'json' | 'ndjson',
+): AsyncGenerator<RawItem> {
+  return format === 'ndjson' ? ndjsonItems(withoutBom(chunks)) : jsonItems(withoutBom(chunks))
+}
+
+async function* withoutBom(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  let first = true
+  for await (const chunk of chunks) {
+    if (first && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
+      yield chunk.subarray(3)
+    } else yield chunk
+    first = false
+  }
+}
+
+/** Each non-blank line is a record; a line's closing \r is not part of it. */
+async function* ndjsonItems(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawItem> {
+  let carry: Buffer[] = []
+  let line = 1
+  const item = (bytes: Buffer): RawItem | undefined => {
+    const end = bytes.at(-1) === CR ? bytes.length - 1 : bytes.length
+    for (let i = 0; i < end; i++) {
+      const c = bytes[i] as number
+      if (c !== SPACE && c !== TAB && c !== CR) return { bytes: bytes.subarray(0, end), line }
+    }
+    return undefined // a blank line
+  }
+  for await (const chunk of chunks) {
+    let start = 0
+    for (let nl = chunk.indexOf(LF); nl !== -1; nl = chunk.indexOf(LF, start)) {
+      const piece = chunk.subarray(start, nl)
+      const found = item(carry.length > 0 ? Buffer.concat([...carry, piece]) : piece)
+      carry = []
+      if (found) yield found
+      line++
+      start = nl + 1
+    }
+    if (start < chunk.length) carry.push(chunk.subarray(start))
+  }
+  const last = carry.length > 0 ? item(Buffer.concat(carry)) : undefined
+  if (last) yield last
+}
+
+type Place = 'top' | 'first' | 'after-item' | 'after-comma' | 'done'
+
+/**
+ * One object, or an array of objects. Tracks strings (and their escapes) so that brackets and
+ * newlines inside them are not taken for structure.
+ */
+async function* jsonItems(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawItem> {
+  let place: Place = 'top'
+  let line = 1
+  let depth = 0 // > 0 while inside a record
+  let inString = false
+  let escaped = false
+  let pieces: Buffer[] = []
+  let startLine = 0
+  let single = false // the file is one object, not an array
+  for await (const chunk of chunks) {
+    let itemStart = depth > 0 ? 0 : -1
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i] as number
+      if (c === LF) line++
+      if (depth > 0) {
+        if (inString) {
+          if (escaped) escaped = false
+          else if (c === BACKSLASH) escaped = true
+          else if (c === QUOTE) inString = false
+        } else if (c === QUOTE) inString = true
+        else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++
+        else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+          if (--depth === 0) {
+            const last = chunk.subarray(itemStart, i + 1)
+            const bytes = pieces.length > 0 ? Buffer.concat([...pieces, last]) : last
+            pieces = []
+            itemStart = -1
+            place = single ? 'done' : 'after-item'
+            yield { bytes, line: startLine }
+          }
+        }
+        continue
+      }
+      if (isSpace(c)) continue
+      if (c === OPEN_OBJECT && (place === 'top' || place === 'first' || place === 'after-comma')) {
+        single = place === 'top'
+        depth = 1
+        itemStart = i
+        startLine = line
+      } else if (c === OPEN_ARRAY && place === 'top') place = 'first'
+      else if (c === CLOSE_ARRAY && (place === 'first' || place === 'after-item')) place = 'done'
+      else if (c === COMMA && place === 'after-item') place = 'after-comma'
+      else throw new ShapeError(`unexpected byte 0x${c.toString(16)} (${place})`, line)
+    }
+    if (depth > 0) pieces.push(chunk.subarray(itemStart))
+  }
+  if (place !== 'done') throw new ShapeError('the file ends before its value does', line)
+}

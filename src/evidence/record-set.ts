@@ -1,0 +1,147 @@
+import { crc32 } from 'node:zlib'
+import type { RawItem } from './json-stream.js'
+
+/**
+ * The records of a run, checked, without their bodies: ids, sizes and where they came from.
+ * Records from JSON and NDJSON files are not kept; `texts()` reads those files again, so memory
+ * holds ids and sizes, not records, beyond the batches in flight.
+ */
+export interface RecordSet {
+  readonly count: number
+  /** Every record's id, in order. */
+  readonly ids: readonly string[]
+  /** The bytes each record's text takes in a request body, parallel to `ids`. */
+  readonly sizes: readonly number[]
+  /** How many records each source gave, in order. */
+  readonly sources: ReadonlyArray<{ source: string; count: number }>
+  /** The JSON of the first PREVIEW_COUNT records, for the summary. */
+  readonly preview: readonly string[]
+  /**
+   * Every record's JSON text, in the order of `ids`, exactly as checked. Throws if a file
+   * changed since it was checked: none of its records is then given.
+   */
+  texts(): AsyncGenerator<string>
+}
+
+/** How many records the summary previews. */
+export const PREVIEW_COUNT = 10
+
+/** A JSON or NDJSON records file, read again to send its records. */
+export interface RereadableFile {
+  /** Its path in the workspace, for messages. */
+  relative: string
+  /** The file's records, read again from disk. */
+  items(): AsyncGenerator<RawItem>
+  /** Throws when the file's size or modification time differs from when it was checked. */
+  assertUnchanged(): Promise<void>
+}
+
+interface MemorySegment {
+  texts: string[]
+}
+
+interface FileSegment {
+  file: RereadableFile
+  /** A checksum and a length per record, to prove the bytes read again are the bytes checked. */
+  crcs: number[]
+  lengths: number[]
+  /** Whether the record is sent as the file holds it; if not its id is written in again. */
+  asIs: boolean[]
+}
+
+/** Collects checked records, source by source, into a RecordSet. */
+export class RecordSetBuilder {
+  private readonly ids: string[] = []
+  private readonly sizes: number[] = []
+  private readonly sources: Array<{ source: string; count: number }> = []
+  private readonly preview: string[] = []
+  private readonly segments: Array<MemorySegment | FileSegment> = []
+
+  /** Starts the records of a source; `file` when they are read again from it to be sent. */
+  begin(source: string, file?: RereadableFile): void {
+    this.sources.push({ source, count: 0 })
+    this.segments.push(file ? { file, crcs: [], lengths: [], asIs: [] } : { texts: [] })
+  }
+
+  /**
+   * Adds a record of the current source: `json` is its text to send. For a file record, `raw`
+   * is its bytes in the file, sent as they are when `json` says the same (`asIs`): the file's
+   * record with its own id.
+   */
+  add(id: string, json: string, raw?: { bytes: Buffer; asIs: boolean }): void {
+    const segment = this.segments.at(-1)
+    const source = this.sources.at(-1)
+    if (!segment || !source) throw new Error('RecordSetBuilder.add before begin')
+    this.ids.push(id)
+    source.count++
+    if (this.preview.length < PREVIEW_COUNT) this.preview.push(json)
+    if ('texts' in segment) {
+      segment.texts.push(json)
+      this.sizes.push(Buffer.byteLength(json))
+      return
+    }
+    if (!raw) throw new Error('a file record needs its bytes')
+    segment.crcs.push(crc32(raw.bytes))
+    segment.lengths.push(raw.bytes.length)
+    segment.asIs.push(raw.asIs)
+    this.sizes.push(raw.asIs ? raw.bytes.length : Buffer.byteLength(json))
+  }
+
+  build(): RecordSet {
+    const { ids, sizes, sources, preview, segments } = this
+    return {
+      count: ids.length,
+      ids,
+      sizes,
+      sources: sources.filter((s) => s.count > 0),
+      preview,
+      texts: () => texts(segments, ids),
+    }
+  }
+}
+
+async function* texts(
+  segments: ReadonlyArray<MemorySegment | FileSegment>,
+  ids: readonly string[],
+): AsyncGenerator<string> {
+  let k = 0
+  for (const segment of segments) {
+    if ('texts' in segment) {
+      yield* segment.texts
+      k += segment.texts.length
+      continue
+    }
+    const { file, crcs, lengths, asIs } = segment
+    await file.assertUnchanged()
+    let j = 0
+    for await (const { bytes, line } of file.items()) {
+      if (j >= crcs.length || bytes.length !== lengths[j] || crc32(bytes) !== crcs[j])
+        throw new Error(
+          `${file.relative} changed while this run was pushing it (line ${line} is not what was checked); run again on a file that stays put`,
+        )
+      // The same bytes as checked: valid UTF-8 and strict JSON.
+      const text = bytes.toString('utf8')
+      yield asIs[j] ? text : JSON.stringify({ ...(JSON.parse(text) as object), id: ids[k] })
+      j++
+      k++
+    }
+    if (j !== crcs.length)
+      throw new Error(
+        `${file.relative} changed while this run was pushing it (it now holds ${j} records, not ${crcs.length}); run again on a file that stays put`,
+      )
+  }
+}
+
+/** A RecordSet of records held in memory. */
+export function recordSetOf(
+  records: ReadonlyArray<{ id: string; source?: string; data: object }>,
+): RecordSet {
+  const builder = new RecordSetBuilder()
+  let source: string | undefined
+  for (const record of records) {
+    const from = record.source ?? 'inline'
+    if (from !== source) builder.begin((source = from))
+    builder.add(record.id, JSON.stringify(record.data))
+  }
+  return builder.build()
+}
