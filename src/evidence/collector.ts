@@ -1,7 +1,7 @@
 import type { GithubApi } from '../github/client.js'
 import { githubStatus } from '../github/status.js'
 import type { RunContext } from './context.js'
-import type { JsonRecord } from './parse.js'
+import { isPlainObject, type JsonRecord } from './parse.js'
 
 /** Version of the record shape that built-in collectors write; bump when a field changes meaning. */
 export const SCHEMA_VERSION = 1
@@ -60,11 +60,55 @@ export function needGithub(input: CollectorInput): GithubApi {
 }
 
 /** The GitHub client and the `{ owner, repo }` that REST calls about this run's repository take. */
-export function githubRepo(input: CollectorInput): {
+export interface GithubRepo {
   github: GithubApi
   repo: { owner: string; repo: string }
-} {
-  return { github: needGithub(input), repo: { owner: input.run.owner, repo: input.run.repo } }
+}
+
+/** What a collector that reads this run's repository through the GitHub API starts from. */
+export interface GithubRun extends GithubRepo {
+  run: RunContext
+  /** The event payload's object under the key asked for; undefined when it has none there. */
+  payload: JsonRecord | undefined
+  /**
+   * `<owner>/<repo>` (see repoSlug). It throws when GITHUB_REPOSITORY is not set, so a collector
+   * asks for it once it has something to record.
+   */
+  slug: () => string
+}
+
+/**
+ * The GitHub client (or an error saying how to provide it), the REST `{ owner, repo }` of this
+ * run's repository, the run, and the event payload's object under `eventKey` (e.g. `deployment`).
+ */
+export function githubRun(input: CollectorInput, eventKey?: string): GithubRun {
+  const { run } = input
+  const payload = eventKey === undefined ? undefined : run.event[eventKey]
+  return {
+    github: needGithub(input),
+    repo: { owner: run.owner, repo: run.repo },
+    run,
+    payload: isPlainObject(payload) ? payload : undefined,
+    slug: () => repoSlug(run),
+  }
+}
+
+/** The runner variables behind the run fields that collectors about the run itself need. */
+const RUNNER_VARIABLES = { sha: 'GITHUB_SHA', runId: 'GITHUB_RUN_ID' } as const
+
+/**
+ * What a collector about the run itself starts from: the run, its `<owner>/<repo>`, the REST
+ * `{ owner, repo }`, and the GitHub client when a token was given (such a collector works
+ * without one). Throws when GITHUB_REPOSITORY, or the variable behind `needs`, is not set.
+ */
+export function runNeeding(
+  input: CollectorInput,
+  needs: keyof typeof RUNNER_VARIABLES,
+): { run: RunContext; slug: string; repo: GithubRepo['repo']; github: GithubApi | undefined } {
+  const { run } = input
+  const slug = repoSlug(run)
+  if (!run[needs]) throw new CollectorError(`needs ${RUNNER_VARIABLES[needs]}, which is not set`)
+  return { run, slug, repo: { owner: run.owner, repo: run.repo }, github: input.github }
 }
 
 /**
@@ -104,13 +148,29 @@ export function githubReadError(error: unknown, what: string, permission: string
   })
 }
 
+/** Like readGithub, but a 404 means "there is none" and gives undefined. */
+export function readGithubIfFound<T>(
+  what: string,
+  permission: string,
+  call: () => Promise<T>,
+): Promise<T | undefined> {
+  return readGithub(what, permission, () => undefinedOn([404], call))
+}
+
 /** Like readGithub, but a 403 or 404 means "not visible to this token" and gives undefined. */
-export async function readGithubIfVisible<T>(call: () => Promise<T>): Promise<T | undefined> {
+export function readGithubIfVisible<T>(call: () => Promise<T>): Promise<T | undefined> {
+  return undefinedOn([403, 404], call)
+}
+
+/** Runs one GitHub API read, giving undefined when GitHub answers with one of `statuses`. */
+async function undefinedOn<T>(
+  statuses: readonly number[],
+  call: () => Promise<T>,
+): Promise<T | undefined> {
   try {
     return await call()
   } catch (error) {
-    const status = githubStatus(error)
-    if (status === 403 || status === 404) return undefined
+    if (statuses.includes(githubStatus(error))) return undefined
     throw error
   }
 }

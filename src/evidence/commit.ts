@@ -1,12 +1,4 @@
-import {
-  type Collector,
-  CollectorError,
-  type CollectorInput,
-  githubRepo,
-  readGithub,
-  repoSlug,
-  stamp,
-} from './collector.js'
+import { type Collector, type GithubRepo, readGithub, runNeeding, stamp } from './collector.js'
 import { isPlainObject, type JsonRecord } from './parse.js'
 
 /**
@@ -15,15 +7,13 @@ import { isPlainObject, type JsonRecord } from './parse.js'
  * in for events without a payload commit.
  */
 export const collectCommit: Collector = async (input) => {
-  const { run } = input
-  const slug = repoSlug(run)
-  if (!run.sha) throw new CollectorError('needs GITHUB_SHA, which is not set')
+  const { run, slug, repo, github } = runNeeding(input, 'sha')
   const head = findHeadCommit(run.event, run.sha)
   // The API is optional here: when it cannot be read, the payload still says what was built
   // and verification stays unknown, with the reason.
   let apiError: string | null = null
-  const api = input.github
-    ? await fromApi(input, run.sha).catch((error: unknown) => {
+  const api = github
+    ? await fromApi({ github, repo }, run.sha).catch((error: unknown) => {
         apiError = (error as Error).message
         return undefined
       })
@@ -48,8 +38,7 @@ export const collectCommit: Collector = async (input) => {
   ]
 }
 
-async function fromApi(input: CollectorInput, sha: string) {
-  const { github, repo } = githubRepo(input)
+async function fromApi({ github, repo }: GithubRepo, sha: string) {
   const { data } = await readGithub(`commit ${sha}`, 'contents: read', () =>
     github.rest.repos.getCommit({ ...repo, ref: sha }),
   )

@@ -1,12 +1,4 @@
-import {
-  type Collector,
-  githubRepo,
-  readGithub,
-  readGithubIfVisible,
-  repoSlug,
-  stamp,
-} from './collector.js'
-import { isPlainObject } from './parse.js'
+import { type Collector, githubRun, readGithub, readGithubIfVisible, stamp } from './collector.js'
 
 /**
  * The deployment this run belongs to (deployment and deployment_status events): environment,
@@ -14,9 +6,7 @@ import { isPlainObject } from './parse.js'
  * the token can see them.
  */
 export const collectDeployment: Collector = async (input) => {
-  const { github, repo } = githubRepo(input)
-  const { run } = input
-  const deployment = isPlainObject(run.event.deployment) ? run.event.deployment : undefined
+  const { github, repo, payload: deployment, slug } = githubRun(input, 'deployment')
   if (typeof deployment?.id !== 'number') return [] // not a deployment run: nothing to record
   const id = deployment.id
   const { data } = await readGithub(`deployment ${id}`, 'deployments: read', () =>
@@ -46,8 +36,8 @@ export const collectDeployment: Collector = async (input) => {
   const latest = statuses[0]
   return [
     stamp('deployment', input, {
-      id: `deployment:${repoSlug(run)}/${id}`,
-      repository: repoSlug(run),
+      id: `deployment:${slug()}/${id}`,
+      repository: slug(),
       deploymentId: id,
       environment: data.environment,
       url: latest?.environment_url || null,

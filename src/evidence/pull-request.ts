@@ -1,14 +1,13 @@
 import {
   type Collector,
-  type CollectorInput,
-  githubRepo,
-  needGithub,
+  type GithubRepo,
+  type GithubRun,
+  githubRun,
   readGithub,
   readGithubIfVisible,
-  repoSlug,
   stamp,
 } from './collector.js'
-import { isPlainObject, type JsonRecord } from './parse.js'
+import type { JsonRecord } from './parse.js'
 
 /**
  * Pull requests behind this run: on a push, the PRs that brought the commit; on a
@@ -16,9 +15,9 @@ import { isPlainObject, type JsonRecord } from './parse.js'
  * someone other than the author approved) and how the base branch's required checks ended.
  */
 export const collectPullRequests: Collector = async (input) => {
-  const { github, repo } = githubRepo(input)
-  const { run } = input
-  const numbers = await prNumbers(input)
+  const start = githubRun(input, 'pull_request')
+  const { github, repo, slug } = start
+  const numbers = await prNumbers(start)
   const records: JsonRecord[] = []
   for (const number of numbers) {
     const { data: pr } = await readGithub(`pull request #${number}`, 'pull-requests: read', () =>
@@ -34,7 +33,7 @@ export const collectPullRequests: Collector = async (input) => {
           per_page: 100,
         }),
     )
-    const required = await requiredChecks(input, pr.base.ref, pr.head.sha)
+    const required = await requiredChecks(start, pr.base.ref, pr.head.sha)
     const author = pr.user?.login ?? null
     const decisions = latestDecisions(reviews)
     const approvers = [...decisions]
@@ -47,8 +46,8 @@ export const collectPullRequests: Collector = async (input) => {
     )
     records.push(
       stamp('pull-request', input, {
-        id: `pr:${repoSlug(run)}#${number}`,
-        repository: repoSlug(run),
+        id: `pr:${slug()}#${number}`,
+        repository: slug(),
         number,
         title: pr.title,
         url: pr.html_url,
@@ -83,18 +82,15 @@ export const collectPullRequests: Collector = async (input) => {
   return records
 }
 
-async function prNumbers(input: CollectorInput): Promise<number[]> {
-  const { run } = input
-  const pr = run.event.pull_request
-  if (isPlainObject(pr) && typeof pr.number === 'number') return [pr.number]
-  const github = needGithub(input)
+/** The pull request a pull_request event is about, or else the merged PRs that brought the commit. */
+async function prNumbers({ github, repo, run, payload: pr }: GithubRun): Promise<number[]> {
+  if (typeof pr?.number === 'number') return [pr.number]
   const prs = await readGithub(
     `the pull requests of commit ${run.sha}`,
     'pull-requests: read',
     () =>
       github.paginate(github.rest.repos.listPullRequestsAssociatedWithCommit, {
-        owner: run.owner,
-        repo: run.repo,
+        ...repo,
         commit_sha: run.sha,
         per_page: 100,
       }),
@@ -126,8 +122,7 @@ function latestDecisions(
 }
 
 /** The base branch's required status checks (from its rulesets) and how each ended on the head. */
-async function requiredChecks(input: CollectorInput, branch: string, headSha: string) {
-  const { github, repo } = githubRepo(input)
+async function requiredChecks({ github, repo }: GithubRepo, branch: string, headSha: string) {
   const rules = await readGithub(`the rules of branch ${branch}`, 'contents: read', () =>
     github.paginate(github.rest.repos.getBranchRules, { ...repo, branch, per_page: 100 }),
   )

@@ -1,22 +1,11 @@
-import { githubStatus } from '../github/status.js'
-import {
-  type Collector,
-  githubReadError,
-  githubRepo,
-  readGithub,
-  repoSlug,
-  stamp,
-} from './collector.js'
-import { isPlainObject } from './parse.js'
+import { type Collector, githubRun, readGithub, readGithubIfFound, stamp } from './collector.js'
 
 /**
  * The release this run belongs to: from a release event's payload, or found by tag when the
  * run is on a tag ref. Assets are listed with their sizes and digests.
  */
 export const collectRelease: Collector = async (input) => {
-  const { github, repo } = githubRepo(input)
-  const { run } = input
-  const fromEvent = isPlainObject(run.event.release) ? run.event.release : undefined
+  const { github, repo, run, payload: fromEvent, slug } = githubRun(input, 'release')
   const tag =
     typeof fromEvent?.tag_name === 'string'
       ? fromEvent.tag_name
@@ -24,14 +13,15 @@ export const collectRelease: Collector = async (input) => {
         ? run.ref.slice('refs/tags/'.length)
         : undefined
   if (!tag) return [] // not a release run: nothing to record
-  const release =
+  const found =
     typeof fromEvent?.id === 'number'
-      ? (
-          await readGithub(`release ${tag}`, 'contents: read', () =>
-            github.rest.repos.getRelease({ ...repo, release_id: fromEvent.id as number }),
-          )
-        ).data
-      : await releaseOfTag(input, tag)
+      ? await readGithub(`release ${tag}`, 'contents: read', () =>
+          github.rest.repos.getRelease({ ...repo, release_id: fromEvent.id as number }),
+        )
+      : await readGithubIfFound(`release ${tag}`, 'contents: read', () =>
+          github.rest.repos.getReleaseByTag({ ...repo, tag }),
+        )
+  const release = found?.data // by tag, GitHub answers 404 when the tag has no release
   if (!release) return [] // a tag pushed without a release: nothing to record
   const assets = await readGithub(`the assets of release ${tag}`, 'contents: read', () =>
     github.paginate(github.rest.repos.listReleaseAssets, {
@@ -42,8 +32,8 @@ export const collectRelease: Collector = async (input) => {
   )
   return [
     stamp('release', input, {
-      id: `release:${repoSlug(run)}@${release.tag_name}`,
-      repository: repoSlug(run),
+      id: `release:${slug()}@${release.tag_name}`,
+      repository: slug(),
       tag: release.tag_name,
       name: release.name ?? null,
       url: release.html_url,
@@ -64,19 +54,4 @@ export const collectRelease: Collector = async (input) => {
       })),
     }),
   ]
-}
-
-/** The release of a tag, or undefined when the tag has none (GitHub answers 404). */
-async function releaseOfTag(input: Parameters<Collector>[0], tag: string) {
-  const { github, repo } = githubRepo(input)
-  try {
-    const { data } = await github.rest.repos.getReleaseByTag({
-      ...repo,
-      tag,
-    })
-    return data
-  } catch (error) {
-    if (githubStatus(error) === 404) return undefined
-    throw githubReadError(error, `release ${tag}`, 'contents: read')
-  }
 }

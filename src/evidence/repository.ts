@@ -1,12 +1,5 @@
 import { githubStatus } from '../github/status.js'
-import {
-  type Collector,
-  githubRepo,
-  readGithub,
-  readGithubIfVisible,
-  repoSlug,
-  stamp,
-} from './collector.js'
+import { type Collector, githubRun, readGithub, readGithubIfVisible, stamp } from './collector.js'
 
 type Rule = { type: string; parameters?: Record<string, unknown> }
 
@@ -16,9 +9,8 @@ type Rule = { type: string; parameters?: Record<string, unknown> }
  * the token cannot see are null, never false: unknown is not the same as off.
  */
 export const collectRepository: Collector = async (input) => {
-  const { github, repo } = githubRepo(input)
-  const { run } = input
-  const { data } = await readGithub(`repository ${repoSlug(run)}`, 'contents: read', () =>
+  const { github, repo, slug } = githubRun(input)
+  const { data } = await readGithub(`repository ${slug()}`, 'contents: read', () =>
     github.rest.repos.get(repo),
   )
   const branch = data.default_branch
@@ -46,8 +38,8 @@ export const collectRepository: Collector = async (input) => {
   const alerts = await readGithubIfVisible(() => github.rest.repos.checkVulnerabilityAlerts(repo))
   return [
     stamp('repository', input, {
-      id: `repo:${repoSlug(run)}`,
-      repository: repoSlug(run),
+      id: `repo:${slug()}`,
+      repository: slug(),
       visibility: data.visibility ?? (data.private ? 'private' : 'public'),
       archived: data.archived,
       defaultBranch: branch,
@@ -102,7 +94,7 @@ export const collectRepository: Collector = async (input) => {
 
 /** Classic branch protection, which GITHUB_TOKEN usually cannot read (it needs admin rights). */
 async function classicProtection(input: Parameters<Collector>[0], branch: string) {
-  const { github, repo } = githubRepo(input)
+  const { github, repo } = githubRun(input)
   try {
     const { data } = await github.rest.repos.getBranchProtection({
       ...repo,

@@ -1,25 +1,15 @@
-import {
-  type Collector,
-  CollectorError,
-  readGithubIfVisible,
-  repoSlug,
-  stamp,
-} from './collector.js'
+import { type Collector, readGithubIfVisible, runNeeding, stamp } from './collector.js'
 
 /**
  * The workflow run this step belongs to, from the runner's environment; when the token can
  * read the run ('actions: read'), also when this attempt started.
  */
 export const collectWorkflowRun: Collector = async (input) => {
-  const { run } = input
-  const slug = repoSlug(run)
-  if (!run.runId) throw new CollectorError('needs GITHUB_RUN_ID, which is not set')
-  const github = input.github
+  const { run, slug, repo, github } = runNeeding(input, 'runId')
   const attempt = github
     ? await readGithubIfVisible(() =>
         github.rest.actions.getWorkflowRunAttempt({
-          owner: run.owner,
-          repo: run.repo,
+          ...repo,
           run_id: Number(run.runId),
           attempt_number: Number(run.runAttempt),
         }),

@@ -84,6 +84,21 @@ describe('release collector', () => {
     ])
   })
 
+  it('records nothing for a tag pushed without a release (GitHub answers 404)', async () => {
+    const input = collectorInput(fake(), 'push', { env: { GITHUB_REF: 'refs/tags/v9.9.9' } })
+    expect(await collectRelease(input)).toEqual([])
+    expect(paths(fake())).toEqual([`${REPO_PATH}/releases/tags/v9.9.9`])
+  })
+
+  it('names contents: read when the release of a tag cannot be read', async () => {
+    fake().fail({ path: `${REPO_PATH}/releases/tags/v1.4.0`, status: 403 })
+    const input = collectorInput(fake(), 'push', { env: { GITHUB_REF: 'refs/tags/v1.4.0' } })
+    const error = await rejection(() => collectRelease(input))
+    expect(error).toBeInstanceOf(CollectorError)
+    expect(error.message).toContain('could not read release v1.4.0 (403:')
+    expect(error.message).toContain("'permissions: contents: read'")
+  })
+
   it('names contents: read when the release cannot be read', async () => {
     fake().fail({ path: `${REPO_PATH}/releases/${IDS.release}`, status: 403 })
     const error = await rejection(() => collectRelease(collectorInput(fake(), 'release')))
