@@ -28573,7 +28573,7 @@ class VendorsApi {
 
 /***/ }),
 
-/***/ 4721:
+/***/ 6416:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28743,6 +28743,10 @@ class Scanner {
         const { text, end } = this;
         let j = start + 1;
         for (;;) {
+            // Ordinary characters in one step; what stops it is examined below.
+            ORDINARY.lastIndex = j;
+            ORDINARY.test(text);
+            j = ORDINARY.lastIndex;
             if (j >= end)
                 throw new json_text_JsonTextError('string never closed (no closing double quote)', start);
             const c = text.charCodeAt(j);
@@ -28822,6 +28826,9 @@ class Scanner {
     }
 }
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+// Characters a string holds as they are: not its closing quote, an escape or a control character.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const ORDINARY = /[^"\\\u0000-\u001f]*/y;
 function isWordChar(c) {
     return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a);
 }
@@ -29388,8 +29395,117 @@ function parser_splitList(raw, separator) {
 
 // EXTERNAL MODULE: ./src/secrets.ts
 var secrets = __nccwpck_require__(7194);
-// EXTERNAL MODULE: ./src/push/batches.ts
-var batches = __nccwpck_require__(5468);
+;// CONCATENATED MODULE: ./src/push/batches.ts
+/** Most bytes of records in one request: far below the 5 MB no request should approach. */
+const MAX_REQUEST_BYTES = (/* unused pure expression or super */ null && (2 * 1024 * 1024));
+/** Most records in one request, and what `batch-size: auto` fills up to within the bytes. */
+const batches_MAX_BATCH_RECORDS = 500;
+/** A record that cannot fit in any request: found before anything is sent. */
+class OversizeRecordError extends Error {
+    id;
+    bytes;
+    maxBytes;
+    constructor(id, bytes, maxBytes) {
+        super(`Record '${id}' is ${bytes} bytes of JSON, more than the ${maxBytes} bytes one request may carry; nothing was sent. Make it smaller or split it into several records.`);
+        this.id = id;
+        this.bytes = bytes;
+        this.maxBytes = maxBytes;
+    }
+}
+/**
+ * How many records go in each batch: at most `maxCount` records and `maxBytes` of JSON each
+ * (each record's text plus one separating comma). Throws for a record that alone exceeds
+ * `maxBytes`, before the caller sends anything.
+ */
+function batchLengths(ids, sizes, maxCount, maxBytes = MAX_REQUEST_BYTES) {
+    const lengths = [];
+    let count = 0;
+    let bytes = 0;
+    sizes.forEach((recordBytes, index) => {
+        const size = recordBytes + 1;
+        if (size > maxBytes)
+            throw new OversizeRecordError(ids[index], recordBytes, maxBytes);
+        if (count > 0 && (count >= maxCount || bytes + size > maxBytes)) {
+            lengths.push(count);
+            count = 0;
+            bytes = 0;
+        }
+        count++;
+        bytes += size;
+    });
+    if (count > 0)
+        lengths.push(count);
+    return lengths;
+}
+const OPEN = Buffer.from('{"data":[');
+const CLOSE = Buffer.from(']}');
+/**
+ * The set's records in batches of at most `maxCount` records and `maxBytes`, planned from their
+ * sizes up front (so an oversize record throws here, before anything is sent) and filled only
+ * as each batch is asked for. Each body is `{"data":[…]}` written straight from the records'
+ * bytes into one buffer: no record is parsed or serialized again on its way out. Buffers of
+ * released batches are filled again, so memory holds the batches in flight, not all sent.
+ */
+function batchStream(set, maxCount, maxBytes) {
+    const lengths = batchLengths(set.ids, set.sizes, maxCount, maxBytes);
+    const bodyBytes = [];
+    let k = 0;
+    for (const length of lengths) {
+        let bytes = OPEN.length + CLOSE.length + length - 1;
+        for (const end = k + length; k < end; k++)
+            bytes += set.sizes[k];
+        bodyBytes.push(bytes);
+    }
+    const capacity = Math.max(0, ...bodyBytes);
+    const free = [];
+    const inUse = new Map();
+    async function* batches() {
+        const texts = set.texts();
+        try {
+            let first = 0;
+            for (const [index, length] of lengths.entries()) {
+                const bytes = bodyBytes[index];
+                const memory = free.pop() ?? Buffer.allocUnsafeSlow(capacity);
+                const body = memory.subarray(0, bytes);
+                let at = OPEN.copy(body, 0);
+                for (let n = 0; n < length; n++) {
+                    if (n > 0)
+                        at = body.writeUInt8(0x2c /* , */, at);
+                    const next = await texts.next();
+                    if (next.done)
+                        throw new Error('the records ended before their batches did');
+                    const record = next.value;
+                    at += typeof record === 'string' ? body.write(record, at) : record.copy(body, at);
+                }
+                at += CLOSE.copy(body, at);
+                // Sizes were measured when the records were checked; a difference is a bug, not data.
+                if (at !== bytes)
+                    throw new Error(`batch body is ${at} bytes, planned ${bytes}`);
+                const batch = { ids: set.ids.slice(first, first + length), body };
+                inUse.set(batch, memory);
+                first += length;
+                yield batch;
+            }
+        }
+        finally {
+            // Stopped early (an upload failed): close the file being read.
+            await texts.return(undefined);
+        }
+    }
+    return {
+        count: lengths.length,
+        records: set.count,
+        batches: batches(),
+        release(batch) {
+            const memory = inUse.get(batch);
+            if (!memory)
+                return;
+            inUse.delete(batch);
+            free.push(memory);
+        },
+    };
+}
+
 // EXTERNAL MODULE: ./src/drata/vendors.ts + 1 modules
 var vendors = __nccwpck_require__(3095);
 ;// CONCATENATED MODULE: ./src/inputs/vendor-review.ts
@@ -29787,7 +29903,7 @@ function readCollectors(p) {
 /* harmony export */   y: () => (/* binding */ lastResort)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3218);
-/* harmony import */ var _inputs_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(4721);
+/* harmony import */ var _inputs_index_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6416);
 /* harmony import */ var _secrets_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(7194);
 
 
@@ -30530,10 +30646,7 @@ class EventsApi {
     }
 }
 
-// EXTERNAL MODULE: ./src/push/batches.ts
-var batches = __nccwpck_require__(5468);
 ;// CONCATENATED MODULE: ./src/drata/custom-data.ts
-
 
 
 /** Custom Data Records and Sessions endpoints for one resource. */
@@ -30653,8 +30766,8 @@ class RecordsApi {
         const body = await this.client.request({
             method: 'POST',
             path,
-            // The records were serialized once, when batched; the body splices those texts.
-            json: (0,batches/* bulkBody */.zn)(batch.json),
+            // Made once, when batched, from each record's JSON as it was checked.
+            json: batch.body,
             op,
             retry: 'idempotent',
         });
@@ -30719,8 +30832,8 @@ function buildApi(config) {
     };
 }
 
-// EXTERNAL MODULE: ./src/inputs/index.ts + 11 modules
-var inputs = __nccwpck_require__(4721);
+// EXTERNAL MODULE: ./src/inputs/index.ts + 12 modules
+var inputs = __nccwpck_require__(6416);
 ;// CONCATENATED MODULE: ./src/drata/confirmed-write.ts
 
 /**
@@ -31061,64 +31174,6 @@ async function run(env = process.env, deps = { io: coreIO, sleep: realSleep, now
     finally {
         await parts.close();
     }
-}
-
-
-/***/ }),
-
-/***/ 5468:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   zn: () => (/* binding */ bulkBody)
-/* harmony export */ });
-/* unused harmony exports MAX_REQUEST_BYTES, MAX_BATCH_RECORDS, OversizeRecordError, toBatches */
-/** Most bytes of records in one request: far below the 5 MB no request should approach. */
-const MAX_REQUEST_BYTES = (/* unused pure expression or super */ null && (2 * 1024 * 1024));
-/** Most records in one request, and what `batch-size: auto` fills up to within the bytes. */
-const MAX_BATCH_RECORDS = 500;
-/** A record that cannot fit in any request: found before anything is sent. */
-class OversizeRecordError extends Error {
-    id;
-    bytes;
-    maxBytes;
-    constructor(id, bytes, maxBytes) {
-        super(`Record '${id}' is ${bytes} bytes of JSON, more than the ${maxBytes} bytes one request may carry; nothing was sent. Make it smaller or split it into several records.`);
-        this.id = id;
-        this.bytes = bytes;
-        this.maxBytes = maxBytes;
-    }
-}
-/**
- * Splits records into batches of at most `maxCount` records and `maxBytes` of JSON each (each
- * record's text plus one separating comma), serializing every record once. Throws for a
- * record that alone exceeds `maxBytes`, before the caller sends anything.
- */
-function toBatches(records, maxCount, maxBytes = MAX_REQUEST_BYTES) {
-    const batches = [];
-    let current = { ids: [], json: [] };
-    let bytes = 0;
-    for (const record of records) {
-        const json = record.json ?? JSON.stringify(record.data);
-        const size = Buffer.byteLength(json) + 1;
-        if (size > maxBytes)
-            throw new OversizeRecordError(record.id, size - 1, maxBytes);
-        if (current.ids.length > 0 && (current.ids.length >= maxCount || bytes + size > maxBytes)) {
-            batches.push(current);
-            current = { ids: [], json: [] };
-            bytes = 0;
-        }
-        current.ids.push(record.id);
-        current.json.push(json);
-        bytes += size;
-    }
-    if (current.ids.length > 0)
-        batches.push(current);
-    return batches;
-}
-/** The bulk request body `{"data":[…]}` from texts serialized once, without parsing them again. */
-function bulkBody(json) {
-    return `{"data":[${json.join(',')}]}`;
 }
 
 

@@ -36,7 +36,7 @@ export interface RequestSpec {
   query?: Record<string, string | number | boolean | readonly string[] | undefined>
   body?: unknown
   /** A JSON body already serialized (bulk uploads reuse each record's text); wins over `body`. */
-  json?: string
+  json?: string | Buffer
   /** A multipart body instead of JSON (undici sets the content type with its boundary). */
   form?: FormData
   op: Operation

@@ -1,4 +1,3 @@
-import { type Batch, bulkBody } from '../push/batches.js'
 import type { DrataClient } from './client.js'
 import { ApiError, type Operation } from './errors.js'
 import { countItems, pages } from './pages.js'
@@ -27,6 +26,14 @@ export interface SessionInfo {
   status: SessionStatus
   createdAt: string
   updatedAt: string
+}
+
+/** Records as one bulk request sends them. */
+export interface Batch {
+  /** The records' ids, in order: each item of the answer is checked against them. */
+  ids: string[]
+  /** The request body, `{"data":[…]}`, made once from the records' JSON. */
+  body: Buffer
 }
 
 /** One item of a bulk upsert response; a 200 response can still hold rejected items. */
@@ -177,8 +184,8 @@ export class RecordsApi {
     const body = await this.client.request<unknown>({
       method: 'POST',
       path,
-      // The records were serialized once, when batched; the body splices those texts.
-      json: bulkBody(batch.json),
+      // Made once, when batched, from each record's JSON as it was checked.
+      json: batch.body,
       op,
       retry: 'idempotent',
     })

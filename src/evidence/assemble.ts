@@ -1,7 +1,12 @@
 import { codePointLength } from './json-text.js'
 import { MAX_ID_LENGTH } from './limits.js'
 import type { JsonRecord } from './parse.js'
-import { type RecordSet, RecordSetBuilder, type RereadableFile } from './record-set.js'
+import {
+  type RecordSet,
+  RecordSetBuilder,
+  type RereadableFile,
+  type SentRecord,
+} from './record-set.js'
 
 /** One record as its source gives it. */
 export interface SourceRecord {
@@ -45,17 +50,23 @@ export async function assembleRecords(sources: readonly RecordSource[]): Promise
       for await (const { record, line, bytes } of records) {
         index++
         const where = `${source} record ${index}${line === undefined ? '' : ` (line ${line})`}`
-        const checked = checkRecord(record, idField, where)
-        if (typeof checked === 'string') {
-          problems.push(checked)
+        const checked = recordId(record, idField, where)
+        if ('problem' in checked) {
+          problems.push(checked.problem)
           continue
         }
-        const { id, json } = checked
+        const { id } = checked
+        const sent = sentForm(record, idField, id, bytes)
+        if (sent.size > MAX_RECORD_BYTES) {
+          problems.push(
+            `${where} (id ${id}): ${sent.size} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes`,
+          )
+          continue
+        }
         const first = firstSource.get(id)
         if (first === undefined) firstSource.set(id, source)
         else duplicates.set(id, [...(duplicates.get(id) ?? [first]), source])
-        // Sent as the file holds it when only `id` names the record and the file's id is used.
-        set.add(id, json, bytes && { bytes, asIs: idField === 'id' && record.id === id })
+        set.add(id, sent)
       }
     } catch (error) {
       problems.push((error as Error).message)
@@ -74,15 +85,15 @@ export async function assembleRecords(sources: readonly RecordSource[]): Promise
   return set.build()
 }
 
-/** The record's id and its JSON to send, or the problem with it. */
-function checkRecord(
+/** The record's id, or the problem with it. */
+function recordId(
   record: JsonRecord,
   idField: string,
   where: string,
-): { id: string; json: string } | string {
+): { id: string } | { problem: string } {
   const raw = record[idField]
   const bad = typeof raw === 'string' ? idTextProblem(raw) : undefined
-  if (bad) return `${where}: '${idField}' ${bad}`
+  if (bad) return { problem: `${where}: '${idField}' ${bad}` }
   const id =
     typeof raw === 'number' && Number.isFinite(raw)
       ? String(raw)
@@ -90,14 +101,25 @@ function checkRecord(
         ? raw.trim()
         : ''
   if (id === '')
-    return `${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`
+    return {
+      problem: `${where}: '${idField}' must be a non-empty string or a number (set 'id-field' if the id lives elsewhere)`,
+    }
   if (idField !== 'id' && record.id !== undefined && idText(record.id).trim() !== id)
-    return `${where}: has id '${idText(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`
+    return {
+      problem: `${where}: has id '${idText(record.id)}' and ${idField} '${id}'; Drata matches records by 'id', so they must agree`,
+    }
+  return { id }
+}
+
+/**
+ * How the record goes out. A file record whose own `id` is its id goes as the file holds it
+ * (strict JSON, checked), so it is neither serialized nor copied; any other record is
+ * serialized once, with its id written into `id`. `size` is the bytes sent either way.
+ */
+function sentForm(record: JsonRecord, idField: string, id: string, bytes?: Buffer): SentRecord {
+  if (bytes && idField === 'id' && record.id === id) return { size: bytes.length, bytes }
   const json = JSON.stringify({ ...record, id })
-  const bytes = Buffer.byteLength(json)
-  if (bytes > MAX_RECORD_BYTES)
-    return `${where} (id ${id}): ${bytes} bytes; a record may be at most ${MAX_RECORD_BYTES} bytes`
-  return { id, json }
+  return { size: Buffer.byteLength(json), json, fromFile: bytes }
 }
 
 // C0 controls, DEL, C1 controls and the Unicode line and paragraph separators: invisible or

@@ -36,6 +36,12 @@ const OPEN_ARRAY = 0x5b
 const CLOSE_ARRAY = 0x5d
 const COMMA = 0x2c
 
+/** The index of the next `byte` from `from`, or the chunk's length when there is none. */
+function nextIndex(chunk: Buffer, byte: number, from: number): number {
+  const at = chunk.indexOf(byte, from)
+  return at === -1 ? chunk.length : at
+}
+
 function isSpace(c: number): boolean {
   return c === SPACE || c === LF || c === CR || c === TAB
 }
@@ -103,15 +109,29 @@ async function* jsonItems(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawItem
   let single = false // the file is one object, not an array
   for await (const chunk of chunks) {
     let itemStart = depth > 0 ? 0 : -1
+    // Where the next quote and backslash are: a string's content is skipped in one step.
+    let quote = -1
+    let backslash = -1
     for (let i = 0; i < chunk.length; i++) {
+      if (depth > 0 && inString) {
+        if (escaped) {
+          escaped = false
+          continue
+        }
+        if (quote < i) quote = nextIndex(chunk, QUOTE, i)
+        if (backslash < i) backslash = nextIndex(chunk, BACKSLASH, i)
+        // A raw line break inside a string is not JSON: the record's own check refuses it,
+        // so line counting may skip string content.
+        i = Math.min(quote, backslash)
+        if (i === chunk.length) break
+        if (i === quote) inString = false
+        else escaped = true
+        continue
+      }
       const c = chunk[i] as number
       if (c === LF) line++
       if (depth > 0) {
-        if (inString) {
-          if (escaped) escaped = false
-          else if (c === BACKSLASH) escaped = true
-          else if (c === QUOTE) inString = false
-        } else if (c === QUOTE) inString = true
+        if (c === QUOTE) inString = true
         else if (c === OPEN_OBJECT || c === OPEN_ARRAY) depth++
         else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
           if (--depth === 0) {

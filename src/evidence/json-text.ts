@@ -165,6 +165,10 @@ class Scanner {
     const { text, end } = this
     let j = start + 1
     for (;;) {
+      // Ordinary characters in one step; what stops it is examined below.
+      ORDINARY.lastIndex = j
+      ORDINARY.test(text)
+      j = ORDINARY.lastIndex
       if (j >= end) throw new JsonTextError('string never closed (no closing double quote)', start)
       const c = text.charCodeAt(j)
       if (c === QUOTE) return j + 1
@@ -245,6 +249,9 @@ class Scanner {
 }
 
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y
+// Characters a string holds as they are: not its closing quote, an escape or a control character.
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const ORDINARY = /[^"\\\u0000-\u001f]*/y
 
 function isWordChar(c: number): boolean {
   return (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)

@@ -19,9 +19,9 @@ const FORMATS: Record<string, RecordFormat> = {
 
 /**
  * The records sources of every file matched by the `records-file` patterns, in sorted order:
- * strict UTF-8, strict JSON for .json/.ndjson/.jsonl, and within the size limits. A file's size
- * problems are thrown here, all at once; its content is checked as its records are read (see
- * assembleRecords). JSON and NDJSON files stream: their records are not kept, but read again
+ * strict UTF-8, strict JSON for .json/.ndjson/.jsonl, and within the size limits. A file's
+ * problems, its size included, come out when its records are read (assembleRecords lists every
+ * file's at once). JSON and NDJSON files stream: their records are not kept, but read again
  * when they are sent. YAML files are read whole.
  */
 export async function recordFileSources(
@@ -31,46 +31,54 @@ export async function recordFileSources(
   limits: FileLimits = FILE_LIMITS,
 ): Promise<RecordSource[]> {
   const sources: RecordSource[] = []
-  const problems: string[] = []
   let total = 0
   for (const { relative, real } of await matchWorkspaceFiles(patterns, workspace, 'records-file')) {
     const format = FORMATS[path.extname(relative).toLowerCase()]
     if (!format) {
-      problems.push(
-        `'records-file' matched ${relative}, which is not .json, .ndjson, .jsonl, .yaml or .yml`,
+      sources.push(
+        unreadable(
+          relative,
+          `'records-file' matched ${relative}, which is not .json, .ndjson, .jsonl, .yaml or .yml`,
+        ),
       )
       continue
     }
-    try {
-      const found = await statWithin(real, relative, format, limits)
-      total += found.size
-      if (total > limits.total) {
-        problems.push(
-          `${relative}: brings the records files to ${sizeText(total)}, over the ${sizeText(limits.total)} one run may read; push them in several steps`,
-        )
-        break
-      }
+    const found = await stat(real)
+    total += found.size
+    if (total > limits.total) {
       sources.push(
-        format === 'yaml'
-          ? { source: relative, idField, records: await yamlFile(real, relative) }
-          : streamedFile(real, relative, format, found, idField),
+        unreadable(
+          relative,
+          `${relative}: brings the records files to ${sizeText(total)}, over the ${sizeText(limits.total)} one run may read; push them in several steps`,
+        ),
       )
-    } catch (error) {
-      problems.push((error as Error).message)
+      break
     }
+    const tooLarge = sizeProblem(relative, format, found.size, limits)
+    sources.push(
+      tooLarge
+        ? unreadable(relative, tooLarge)
+        : format === 'yaml'
+          ? { source: relative, idField, records: yamlFile(real, relative) }
+          : streamedFile(real, relative, format, found, idField),
+    )
   }
-  if (problems.length > 0) throw new Error(problems.join('\n'))
   return sources
 }
 
+/** A file that cannot be read as records: reading it gives the problem, reported with the rest. */
+function unreadable(relative: string, problem: string): RecordSource {
+  const records: AsyncIterable<SourceRecord> = {
+    [Symbol.asyncIterator]: () => ({ next: () => Promise.reject(new Error(problem)) }),
+  }
+  return { source: relative, idField: 'id', records }
+}
+
 /** A YAML file's records, read and parsed whole (YAML files are small: see limits.ts). */
-async function yamlFile(real: string, relative: string): Promise<SourceRecord[]> {
-  const { records, lines } = parseRecords(
-    decodeUtf8(await readFile(real), relative),
-    'yaml',
-    relative,
-  )
-  return records.map((record, index) => ({ record, line: lines[index] }))
+async function* yamlFile(real: string, relative: string): AsyncGenerator<SourceRecord> {
+  const text = decodeUtf8(await readFile(real), relative)
+  const { records, lines } = parseRecords(text, 'yaml', relative)
+  for (const [index, record] of records.entries()) yield { record, line: lines[index] }
 }
 
 /**
@@ -137,23 +145,18 @@ async function wholeFileProblem(
   return new Error(`${relative} line ${line}: ${(error as Error).message}`, { cause: error })
 }
 
-/** The file's stats; a file over its limit is refused by its size, before it is read. */
-async function statWithin(
-  real: string,
+/** Why a file is refused by its size alone, before it is read, or undefined. */
+function sizeProblem(
   relative: string,
   format: RecordFormat,
+  size: number,
   limits: FileLimits,
-): Promise<Stats> {
+): string | undefined {
   const limit = format === 'yaml' ? limits.yaml : limits.json
-  const found = await stat(real)
-  if (found.size > limit) {
-    const advice =
-      format === 'yaml'
-        ? 'write it as .json or .ndjson, which may be larger, or split it'
-        : 'split it into several files'
-    throw new Error(
-      `${relative}: ${sizeText(found.size)}; a ${format === 'yaml' ? 'YAML' : 'JSON'} records file may be at most ${sizeText(limit)}; ${advice}`,
-    )
-  }
-  return found
+  if (size <= limit) return undefined
+  const advice =
+    format === 'yaml'
+      ? 'write it as .json or .ndjson, which may be larger, or split it'
+      : 'split it into several files'
+  return `${relative}: ${sizeText(size)}; a ${format === 'yaml' ? 'YAML' : 'JSON'} records file may be at most ${sizeText(limit)}; ${advice}`
 }

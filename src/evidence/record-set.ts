@@ -17,14 +17,20 @@ export interface RecordSet {
   /** The JSON of the first PREVIEW_COUNT records, for the summary. */
   readonly preview: readonly string[]
   /**
-   * Every record's JSON text, in the order of `ids`, exactly as checked. Throws if a file
-   * changed since it was checked: none of its records is then given.
+   * Every record's JSON, in the order of `ids`, exactly as checked and `sizes` long: a file's
+   * bytes (valid only until the next record is asked for: copy them) or a text. Throws if a
+   * file changed since it was checked, before the first record that differs.
    */
-  texts(): AsyncGenerator<string>
+  texts(): AsyncGenerator<Buffer | string>
 }
 
 /** How many records the summary previews. */
 export const PREVIEW_COUNT = 10
+
+/** A record as it is sent, `size` bytes: its JSON text, or its bytes in a file as they are. */
+export type SentRecord =
+  | { size: number; json: string; bytes?: undefined; fromFile?: Buffer }
+  | { size: number; bytes: Buffer; json?: undefined; fromFile?: undefined }
 
 /** A JSON or NDJSON records file, read again to send its records. */
 export interface RereadableFile {
@@ -63,28 +69,25 @@ export class RecordSetBuilder {
     this.segments.push(file ? { file, crcs: [], lengths: [], asIs: [] } : { texts: [] })
   }
 
-  /**
-   * Adds a record of the current source: `json` is its text to send. For a file record, `raw`
-   * is its bytes in the file, sent as they are when `json` says the same (`asIs`): the file's
-   * record with its own id.
-   */
-  add(id: string, json: string, raw?: { bytes: Buffer; asIs: boolean }): void {
+  /** Adds a record of the current source, as it is sent. */
+  add(id: string, sent: SentRecord): void {
     const segment = this.segments.at(-1)
     const source = this.sources.at(-1)
     if (!segment || !source) throw new Error('RecordSetBuilder.add before begin')
     this.ids.push(id)
+    this.sizes.push(sent.size)
     source.count++
-    if (this.preview.length < PREVIEW_COUNT) this.preview.push(json)
+    if (this.preview.length < PREVIEW_COUNT)
+      this.preview.push(sent.json ?? sent.bytes?.toString() ?? '')
+    const raw = sent.bytes ?? sent.fromFile
     if ('texts' in segment) {
-      segment.texts.push(json)
-      this.sizes.push(Buffer.byteLength(json))
+      segment.texts.push(sent.json ?? '')
       return
     }
     if (!raw) throw new Error('a file record needs its bytes')
-    segment.crcs.push(crc32(raw.bytes))
-    segment.lengths.push(raw.bytes.length)
-    segment.asIs.push(raw.asIs)
-    this.sizes.push(raw.asIs ? raw.bytes.length : Buffer.byteLength(json))
+    segment.crcs.push(crc32(raw))
+    segment.lengths.push(raw.length)
+    segment.asIs.push(sent.bytes !== undefined)
   }
 
   build(): RecordSet {
@@ -103,7 +106,7 @@ export class RecordSetBuilder {
 async function* texts(
   segments: ReadonlyArray<MemorySegment | FileSegment>,
   ids: readonly string[],
-): AsyncGenerator<string> {
+): AsyncGenerator<Buffer | string> {
   let k = 0
   for (const segment of segments) {
     if ('texts' in segment) {
@@ -119,9 +122,11 @@ async function* texts(
         throw new Error(
           `${file.relative} changed while this run was pushing it (line ${line} is not what was checked); run again on a file that stays put`,
         )
-      // The same bytes as checked: valid UTF-8 and strict JSON.
-      const text = bytes.toString('utf8')
-      yield asIs[j] ? text : JSON.stringify({ ...(JSON.parse(text) as object), id: ids[k] })
+      // The same bytes as checked: valid UTF-8 and strict JSON, sent as they are unless the
+      // id is written in (the same text as checked: JSON.stringify is deterministic).
+      yield asIs[j]
+        ? bytes
+        : JSON.stringify({ ...(JSON.parse(bytes.toString('utf8')) as object), id: ids[k] })
       j++
       k++
     }
@@ -141,7 +146,8 @@ export function recordSetOf(
   for (const record of records) {
     const from = record.source ?? 'inline'
     if (from !== source) builder.begin((source = from))
-    builder.add(record.id, JSON.stringify(record.data))
+    const json = JSON.stringify(record.data)
+    builder.add(record.id, { size: Buffer.byteLength(json), json })
   }
   return builder.build()
 }

@@ -1,3 +1,4 @@
+import type { Batch } from '../drata/custom-data.js'
 import type { RecordSet } from '../evidence/record-set.js'
 
 /** Most bytes of records in one request: far below the 5 MB no request should approach. */
@@ -6,19 +7,17 @@ export const MAX_REQUEST_BYTES = 2 * 1024 * 1024
 /** Most records in one request, and what `batch-size: auto` fills up to within the bytes. */
 export const MAX_BATCH_RECORDS = 500
 
-/** A batch as it is sent: ids for the item checks, JSON texts to splice into the body. */
-export interface Batch {
-  ids: string[]
-  /** Each record's JSON, serialized once: the request body joins these texts as they are. */
-  json: string[]
-}
-
 /** Batches made as they are sent, from records read as they stream. */
 export interface BatchStream {
   /** How many batches and records there are: known before the first is made. */
   count: number
   records: number
   batches: AsyncIterable<Batch>
+  /**
+   * Says a batch's request is over (answered or failed for good): its body's memory is used
+   * again for a later batch, so a push holds a few bodies, not one per request sent.
+   */
+  release(batch: Batch): void
 }
 
 /** A record that cannot fit in any request: found before anything is sent. */
@@ -63,25 +62,50 @@ export function batchLengths(
   return lengths
 }
 
+const OPEN = Buffer.from('{"data":[')
+const CLOSE = Buffer.from(']}')
+
 /**
  * The set's records in batches of at most `maxCount` records and `maxBytes`, planned from their
- * sizes up front (so an oversize record throws here, before anything is sent) and filled from
- * the records' texts only as each batch is asked for.
+ * sizes up front (so an oversize record throws here, before anything is sent) and filled only
+ * as each batch is asked for. Each body is `{"data":[…]}` written straight from the records'
+ * bytes into one buffer: no record is parsed or serialized again on its way out. Buffers of
+ * released batches are filled again, so memory holds the batches in flight, not all sent.
  */
 export function batchStream(set: RecordSet, maxCount: number, maxBytes?: number): BatchStream {
   const lengths = batchLengths(set.ids, set.sizes, maxCount, maxBytes)
+  const bodyBytes: number[] = []
+  let k = 0
+  for (const length of lengths) {
+    let bytes = OPEN.length + CLOSE.length + length - 1
+    for (const end = k + length; k < end; k++) bytes += set.sizes[k] as number
+    bodyBytes.push(bytes)
+  }
+  const capacity = Math.max(0, ...bodyBytes)
+  const free: Buffer[] = []
+  const inUse = new Map<Batch, Buffer>()
   async function* batches(): AsyncGenerator<Batch> {
     const texts = set.texts()
     try {
-      let k = 0
-      for (const length of lengths) {
-        const batch: Batch = { ids: set.ids.slice(k, k + length), json: [] }
+      let first = 0
+      for (const [index, length] of lengths.entries()) {
+        const bytes = bodyBytes[index] as number
+        const memory = free.pop() ?? Buffer.allocUnsafeSlow(capacity)
+        const body = memory.subarray(0, bytes)
+        let at = OPEN.copy(body, 0)
         for (let n = 0; n < length; n++) {
+          if (n > 0) at = body.writeUInt8(0x2c /* , */, at)
           const next = await texts.next()
           if (next.done) throw new Error('the records ended before their batches did')
-          batch.json.push(next.value)
+          const record = next.value
+          at += typeof record === 'string' ? body.write(record, at) : record.copy(body, at)
         }
-        k += length
+        at += CLOSE.copy(body, at)
+        // Sizes were measured when the records were checked; a difference is a bug, not data.
+        if (at !== bytes) throw new Error(`batch body is ${at} bytes, planned ${bytes}`)
+        const batch = { ids: set.ids.slice(first, first + length), body }
+        inUse.set(batch, memory)
+        first += length
         yield batch
       }
     } finally {
@@ -89,10 +113,15 @@ export function batchStream(set: RecordSet, maxCount: number, maxBytes?: number)
       await texts.return(undefined)
     }
   }
-  return { count: lengths.length, records: set.count, batches: batches() }
-}
-
-/** The bulk request body `{"data":[…]}` from texts serialized once, without parsing them again. */
-export function bulkBody(json: readonly string[]): string {
-  return `{"data":[${json.join(',')}]}`
+  return {
+    count: lengths.length,
+    records: set.count,
+    batches: batches(),
+    release(batch) {
+      const memory = inUse.get(batch)
+      if (!memory) return
+      inUse.delete(batch)
+      free.push(memory)
+    },
+  }
 }

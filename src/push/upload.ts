@@ -1,6 +1,6 @@
-import type { ItemResult } from '../drata/custom-data.js'
+import type { Batch, ItemResult } from '../drata/custom-data.js'
 import type { Clock, Logger } from '../runtime.js'
-import type { Batch, BatchStream } from './batches.js'
+import type { BatchStream } from './batches.js'
 import { Progress } from './progress.js'
 import { checkItems, type Failure } from './results.js'
 
@@ -52,7 +52,14 @@ export async function uploadBatches(
     return next.done ? undefined : { batch: next.value, index: made++ }
   }
   const sendOne = async ({ batch, index }: { batch: Batch; index: number }) => {
-    const failures = checkItems(batch.ids, await send(batch))
+    let answer: ItemResult[]
+    try {
+      answer = await send(batch)
+    } finally {
+      // The request is over, retries and all: its body's memory may be filled again.
+      stream.release(batch)
+    }
+    const failures = checkItems(batch.ids, answer)
     perBatch[index] = failures
     result.batches++
     result.accepted += batch.ids.length - failures.length

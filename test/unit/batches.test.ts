@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { RecordSetBuilder, recordSetOf } from '../../src/evidence/record-set.js'
-import {
-  type Batch,
-  batchStream,
-  bulkBody,
-  MAX_REQUEST_BYTES,
-  OversizeRecordError,
-} from '../../src/push/batches.js'
+import type { Batch } from '../../src/drata/custom-data.js'
+import { batchStream, MAX_REQUEST_BYTES, OversizeRecordError } from '../../src/push/batches.js'
 
 interface Rec {
   id: string
@@ -51,9 +46,9 @@ describe('batchStream', () => {
     const records = recs(7)
     const batches = await toBatches(records, 3)
     expect(ids(batches)).toEqual([['r00', 'r01', 'r02'], ['r03', 'r04', 'r05'], ['r06']])
-    expect(batches.flatMap((b) => b.json.map((j) => JSON.parse(j) as unknown))).toEqual(
-      records.map((r) => r.data),
-    )
+    expect(
+      batches.flatMap((b) => (JSON.parse(b.body.toString()) as { data: unknown[] }).data),
+    ).toEqual(records.map((r) => r.data))
   })
 
   it('keeps everything in one batch when under both limits', async () => {
@@ -105,11 +100,32 @@ describe('batchStream', () => {
   it('sends the JSON text the set holds instead of serializing it again', async () => {
     const set = new RecordSetBuilder()
     set.begin('inline')
-    set.add('a', '{"id":"a","kept":true}')
+    set.add('a', { size: 22, json: '{"id":"a","kept":true}' })
     const made: Batch[] = []
     for await (const batch of batchStream(set.build(), 10).batches) made.push(batch)
-    expect(made.map((b) => b.json)).toEqual([['{"id":"a","kept":true}']])
-    expect(bulkBody(['{"id":"a"}', '{"id":"b"}'])).toBe('{"data":[{"id":"a"},{"id":"b"}]}')
+    expect(made.map((b) => b.body.toString())).toEqual(['{"data":[{"id":"a","kept":true}]}'])
+  })
+
+  it('fills a released batch body again, never one still in flight', async () => {
+    const made = stream(recs(8, 10), 2)
+    const batches = made.batches[Symbol.asyncIterator]()
+    const first = (await batches.next()).value as Batch
+    const text = first.body.toString()
+    const second = (await batches.next()).value as Batch
+    expect(second.body.buffer).not.toBe(first.body.buffer)
+    expect(first.body.toString()).toBe(text)
+    made.release(first)
+    const third = (await batches.next()).value as Batch
+    expect(third.body.buffer).toBe(first.body.buffer)
+    expect(JSON.parse(third.body.toString())).toEqual({
+      data: recs(8, 10)
+        .slice(4, 6)
+        .map((r) => r.data),
+    })
+    expect(second.body.toString()).not.toBe(third.body.toString())
+    // Nothing was released since: a fresh body, not the third's.
+    const fourth = (await batches.next()).value as Batch
+    expect(fourth.body.buffer).not.toBe(third.body.buffer)
   })
 
   it('applies both limits together', async () => {

@@ -155,7 +155,7 @@ describe('recordFileSources', () => {
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":3}\n' })
     const sent: string[] = []
     const send = async () => {
-      for await (const text of set.texts()) sent.push(text)
+      for await (const text of set.texts()) sent.push(text.toString())
     }
     await expect(send()).rejects.toThrow(
       /^a\.ndjson changed after this run checked it; nothing of it was sent/,
@@ -175,7 +175,7 @@ describe('recordFileSources', () => {
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":3}\n' })
     const sent: string[] = []
     const send = async () => {
-      for await (const text of set.texts()) sent.push(text)
+      for await (const text of set.texts()) sent.push(text.toString())
     }
     await expect(send()).rejects.toThrow(
       'a.ndjson changed while this run was pushing it (line 2 is not what was checked)',

@@ -29,7 +29,9 @@ export async function recordsOf(
   )
   const out = []
   let k = 0
-  for await (const json of set.texts()) {
+  for await (const record of set.texts()) {
+    // A file's bytes are valid only until the next record: made a text at once.
+    const json = record.toString()
     out.push({
       id: set.ids[k] as string,
       source: sources[k] as string,

@@ -33,11 +33,7 @@ function upload(
 ) {
   return uploadBatches(
     batchStream(recordSetOf(records), size),
-    (b) =>
-      send(
-        b.json.map((j) => JSON.parse(j) as Record<string, unknown>),
-        b.ids,
-      ),
+    (b) => send((JSON.parse(b.body.toString()) as { data: Record<string, unknown>[] }).data, b.ids),
     { logger: log, label, concurrency: 1, now: () => 0, ...run },
     result,
   )
@@ -72,6 +68,30 @@ describe('uploadBatches', () => {
       'Upload: batch 2/3, 2 records, 0 rejected',
       'Upload: batch 3/3, 1 records, 0 rejected',
     ])
+  })
+
+  it('keeps a body untouched until its request is over, with others in flight', async () => {
+    const { log } = logger()
+    const stream = batchStream(recordSetOf(sendables(12)), 2)
+    const bodies: string[] = []
+    await uploadBatches(
+      stream,
+      async (batch) => {
+        const before = batch.body.toString()
+        // Other uploads run meanwhile; a retry would send this same body again.
+        await ticks(5)
+        expect(batch.body.toString()).toBe(before)
+        bodies.push(before)
+        return ok(batch.ids)
+      },
+      { logger: log, label: 'Upload', concurrency: 3, now: () => 0 },
+    )
+    const data = bodies.flatMap((b) => (JSON.parse(b) as { data: Array<{ id: string }> }).data)
+    expect(data.map((d) => d.id).sort()).toEqual(
+      sendables(12)
+        .map((r) => r.id)
+        .sort(),
+    )
   })
 
   it('goes on after rejected items and reports every one', async () => {
