@@ -41,8 +41,6 @@ const MAX_LISTED = 100
 export async function assembleRecords(sources: readonly RecordSource[]): Promise<RecordSet> {
   const problems: string[] = []
   const set = new RecordSetBuilder()
-  const firstSource = new Map<string, string>()
-  const duplicates = new Map<string, string[]>()
   for (const { source, records, idField, file } of sources) {
     set.begin(source, file)
     let index = 0
@@ -63,15 +61,14 @@ export async function assembleRecords(sources: readonly RecordSource[]): Promise
           )
           continue
         }
-        const first = firstSource.get(id)
-        if (first === undefined) firstSource.set(id, source)
-        else duplicates.set(id, [...(duplicates.get(id) ?? [first]), source])
         set.add(id, sent)
       }
     } catch (error) {
       problems.push((error as Error).message)
     }
   }
+  const checked = set.build()
+  const duplicates = duplicatesIn(checked)
   // A file of 100,000 bad records must not become a 100,000-line error.
   if (problems.length > MAX_LISTED) {
     const more = problems.length - MAX_LISTED
@@ -82,7 +79,33 @@ export async function assembleRecords(sources: readonly RecordSource[]): Promise
     problems.push(`duplicate id '${id}' in ${where.join(', ')}`)
   if (duplicates.size > 50) problems.push(`… and ${duplicates.size - 50} more duplicate ids`)
   if (problems.length > 0) throw new RecordError(problems)
-  return set.build()
+  return checked
+}
+
+/**
+ * Each id given more than once, with the sources it came from, in the order the repeats were
+ * met. Found by sorting a copy of the ids: no map of every id is held.
+ */
+function duplicatesIn(set: RecordSet): Map<string, string[]> {
+  const sorted = set.ids.slice().sort()
+  const repeated = new Set<string>()
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i] === sorted[i - 1]) repeated.add(sorted[i] as string)
+  }
+  const found = new Map<string, string[]>()
+  if (repeated.size === 0) return found
+  const first = new Map<string, string>()
+  let k = 0
+  for (const { source, count } of set.sources) {
+    for (const end = k + count; k < end; k++) {
+      const id = set.ids[k] as string
+      if (!repeated.has(id)) continue
+      const seen = first.get(id)
+      if (seen === undefined) first.set(id, source)
+      else found.set(id, [...(found.get(id) ?? [seen]), source])
+    }
+  }
+  return found
 }
 
 /** The record's id, or the problem with it. */

@@ -46,7 +46,11 @@ function isSpace(c: number): boolean {
   return c === SPACE || c === LF || c === CR || c === TAB
 }
 
-/** The records of a file in `format`, from its chunks. A leading byte order mark is skipped. */
+/**
+ * The records of a file in `format`, from its chunks. A leading byte order mark is skipped.
+ * A chunk may be reused for the next one once the next is asked for, and so may a record's
+ * bytes: use them before asking for the next record.
+ */
 export function rawItems(
   chunks: AsyncIterable<Buffer>,
   format: 'json' | 'ndjson',
@@ -86,7 +90,8 @@ async function* ndjsonItems(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawIt
       line++
       start = nl + 1
     }
-    if (start < chunk.length) carry.push(chunk.subarray(start))
+    // Copied: the chunk's memory may hold the next chunk.
+    if (start < chunk.length) carry.push(Buffer.from(chunk.subarray(start)))
   }
   const last = carry.length > 0 ? item(Buffer.concat(carry)) : undefined
   if (last) yield last
@@ -156,7 +161,8 @@ async function* jsonItems(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawItem
       else if (c === COMMA && place === 'after-item') place = 'after-comma'
       else throw new ShapeError(`unexpected byte 0x${c.toString(16)} (${place})`, line)
     }
-    if (depth > 0) pieces.push(chunk.subarray(itemStart))
+    // Copied: the chunk's memory may hold the next chunk.
+    if (depth > 0) pieces.push(Buffer.from(chunk.subarray(itemStart)))
   }
   if (place !== 'done') throw new ShapeError('the file ends before its value does', line)
 }

@@ -1,5 +1,5 @@
-import { createReadStream, type Stats } from 'node:fs'
-import { readFile, stat } from 'node:fs/promises'
+import type { Stats } from 'node:fs'
+import { open, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { RecordSource, SourceRecord } from './assemble.js'
 import { checkJsonText } from './json-text.js'
@@ -94,7 +94,7 @@ function streamedFile(
   checked: Stats,
   idField: string,
 ): RecordSource {
-  const items = () => rawItems(createReadStream(real), format)
+  const items = () => rawItems(readChunks(real), format)
   async function* records(): AsyncGenerator<SourceRecord> {
     let line = 0
     try {
@@ -126,6 +126,27 @@ function streamedFile(
           )
       },
     },
+  }
+}
+
+/** Bytes read at once from a records file. */
+const CHUNK_BYTES = 256 * 1024
+
+/**
+ * The file's bytes, a chunk at a time, all read into one buffer: each chunk is valid until the
+ * next is asked for. A file of any size costs one buffer, not a buffer per chunk.
+ */
+async function* readChunks(real: string): AsyncGenerator<Buffer> {
+  const handle = await open(real, 'r')
+  try {
+    const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES)
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null)
+      if (bytesRead === 0) return
+      yield buffer.subarray(0, bytesRead)
+    }
+  } finally {
+    await handle.close()
   }
 }
 

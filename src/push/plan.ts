@@ -15,15 +15,14 @@ export interface ReplacePlan {
   removedIds: string[]
 }
 
-/** Plans `replace`: every active record this run does not send is removed. */
-export function planReplace(activeIds: Iterable<string>, newIds: ReadonlySet<string>): ReplacePlan {
-  let activeCount = 0
-  const removedIds: string[] = []
-  for (const id of activeIds) {
-    activeCount++
-    if (!newIds.has(id)) removedIds.push(id)
-  }
-  return { activeCount, removedIds }
+/**
+ * Plans `replace`: every active record this run does not send is removed. Holds a set of the
+ * active ids, not of the run's: a push of 100,000 records into few keeps little in memory.
+ */
+export function planReplace(activeIds: readonly string[], newIds: Iterable<string>): ReplacePlan {
+  const removed = new Set(activeIds)
+  for (const id of newIds) removed.delete(id)
+  return { activeCount: activeIds.length, removedIds: [...removed] }
 }
 
 /** The shrink guard: a message when completing would remove over half, or all, of the records. */

@@ -47,7 +47,6 @@ export async function pushReplace(
   }
   const { api } = deps
   if (!api) return outcome // offline dry run: nothing can be known about Drata
-  const newIds = new Set(records.ids)
   const life = new SessionLifecycle(api, options.sessionId, lifecycleDeps(options, deps))
   let recovered: Orphan[] = []
   let plan: ReplacePlan | undefined
@@ -58,7 +57,7 @@ export async function pushReplace(
     const toSend = batchStream(records, options.batchSize)
     if (options.dryRun) {
       recovered = await life.acquire(true)
-      plan = planReplace(await activeIds(api, options.sessionId), newIds)
+      plan = planReplace(await activeIds(api, options.sessionId), records.ids)
       checkShrink(plan, options)
       return { ...outcome, recovered, removed: plan.removedIds.length, removedIds: plan.removedIds }
     }
@@ -88,7 +87,7 @@ export async function pushReplace(
         upload.failures,
       )
     }
-    plan = planReplace(await activeIds(api, options.sessionId), newIds)
+    plan = planReplace(await activeIds(api, options.sessionId), records.ids)
     deps.logger.info(
       `Drata holds ${plan.activeCount} active records; completing will remove ${plan.removedIds.length}`,
     )

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import { rawItems, ShapeError } from '../../src/evidence/json-stream.js'
 
-/** The text as a stream of chunks of `size` bytes. */
+/** The text as a stream of chunks of `size` bytes, all in one buffer, as the file reader does. */
 async function* chunks(text: string | Buffer, size: number): AsyncGenerator<Buffer> {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text)
-  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size)
+  const reused = Buffer.alloc(size)
+  for (let i = 0; i < bytes.length; i += size) {
+    yield reused.subarray(0, bytes.copy(reused, 0, i, i + size))
+    reused.fill(0x23) // what was read before is gone
+  }
 }
 
 async function split(text: string | Buffer, format: 'json' | 'ndjson', size: number) {
