@@ -28591,6 +28591,7 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./src/evidence/json-text.ts
+
 /** Thrown when a JSON text is not strict RFC 8259 JSON or breaks a limit; `offset` is where. */
 class json_text_JsonTextError extends Error {
     offset;
@@ -28604,12 +28605,6 @@ class json_text_JsonTextError extends Error {
         this.name = 'JsonTextError';
     }
 }
-const SPACE = 0x20;
-const TAB = 0x09;
-const LF = 0x0a;
-const CR = 0x0d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
 // The single-character escapes RFC 8259 allows after a backslash: " \ / b f n r t
 const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
 /**
@@ -28793,7 +28788,7 @@ class Scanner {
         let i = this.i;
         for (; i < end; i++) {
             const c = text.charCodeAt(i);
-            if (c !== SPACE && c !== TAB && c !== LF && c !== CR)
+            if (!isJsonSpace(c))
                 break;
         }
         this.i = i;
@@ -28978,12 +28973,7 @@ function yaml_records_parseYamlRecords(text, where, maxDepth) {
         const starts = isSeq(contents)
             ? contents.items.map((item) => lineOf(rangeStart(item, contents.range[0])))
             : [docLine];
-        if (Array.isArray(value))
-            value.forEach((item, index) => {
-                if (!isPlainObject(item))
-                    throw new Error(`${where} line ${starts[index] ?? docLine}: ${itemProblem(item, index)}`);
-            });
-        const found = asRecords(value, `${where} line ${docLine}`);
+        const found = documentRecords(value, where, docLine, starts);
         // One at a time: spreading a huge array into push() overflows the stack.
         for (let k = 0; k < found.length; k++) {
             records.push(found[k]);
@@ -29066,17 +29056,9 @@ function parseJson(text, where) {
         throw jsonError(error, text, where);
     }
     const value = JSON.parse(text);
-    if (!shape.topIsArray) {
-        const line = linesOf(text, [text.search(/\S/)]);
-        return { records: asRecords(value, `${where} line ${line[0]}`), lines: line };
-    }
-    const lines = linesOf(text, shape.itemStarts);
-    const items = value;
-    items.forEach((item, index) => {
-        if (!isPlainObject(item))
-            throw new Error(`${where} line ${lines[index]}: ${itemProblem(item, index)}`);
-    });
-    return { records: items, lines };
+    const [line = 1] = linesOf(text, [text.search(/\S/)]);
+    const lines = shape.topIsArray ? linesOf(text, shape.itemStarts) : [line];
+    return { records: documentRecords(value, where, line, lines), lines };
 }
 function parseNdjson(text, where) {
     const records = [];

@@ -6,6 +6,21 @@
  * whole-file parser name the exact place and problem.
  */
 
+import {
+  BACKSLASH,
+  CLOSE_ARRAY,
+  CLOSE_OBJECT,
+  COMMA,
+  CR,
+  isJsonSpace,
+  LF,
+  OPEN_ARRAY,
+  OPEN_OBJECT,
+  QUOTE,
+  SPACE,
+  TAB,
+} from './json-chars.js'
+
 /** One record of a file: its bytes exactly as the file holds them. */
 export interface RawItem {
   bytes: Buffer
@@ -24,26 +39,10 @@ export class ShapeError extends Error {
   }
 }
 
-const LF = 0x0a
-const CR = 0x0d
-const SPACE = 0x20
-const TAB = 0x09
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
-const OPEN_OBJECT = 0x7b
-const CLOSE_OBJECT = 0x7d
-const OPEN_ARRAY = 0x5b
-const CLOSE_ARRAY = 0x5d
-const COMMA = 0x2c
-
 /** The index of the next `byte` from `from`, or the chunk's length when there is none. */
 function nextIndex(chunk: Buffer, byte: number, from: number): number {
   const at = chunk.indexOf(byte, from)
   return at === -1 ? chunk.length : at
-}
-
-function isSpace(c: number): boolean {
-  return c === SPACE || c === LF || c === CR || c === TAB
 }
 
 /**
@@ -150,7 +149,7 @@ async function* jsonItems(chunks: AsyncIterable<Buffer>): AsyncGenerator<RawItem
         }
         continue
       }
-      if (isSpace(c)) continue
+      if (isJsonSpace(c)) continue
       if (c === OPEN_OBJECT && (place === 'top' || place === 'first' || place === 'after-comma')) {
         single = place === 'top'
         depth = 1

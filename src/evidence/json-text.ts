@@ -1,3 +1,5 @@
+import { BACKSLASH, isJsonSpace, QUOTE } from './json-chars.js'
+
 /** Thrown when a JSON text is not strict RFC 8259 JSON or breaks a limit; `offset` is where. */
 export class JsonTextError extends Error {
   constructor(
@@ -19,12 +21,6 @@ export interface JsonShape {
   itemStarts: number[]
 }
 
-const SPACE = 0x20
-const TAB = 0x09
-const LF = 0x0a
-const CR = 0x0d
-const QUOTE = 0x22
-const BACKSLASH = 0x5c
 // The single-character escapes RFC 8259 allows after a backslash: " \ / b f n r t
 const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74])
 
@@ -217,7 +213,7 @@ class Scanner {
     let i = this.i
     for (; i < end; i++) {
       const c = text.charCodeAt(i)
-      if (c !== SPACE && c !== TAB && c !== LF && c !== CR) break
+      if (!isJsonSpace(c)) break
     }
     this.i = i
   }

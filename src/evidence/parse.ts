@@ -1,12 +1,6 @@
 import { checkJsonText, type JsonShape, JsonTextError, lineColumn, linesOf } from './json-text.js'
 import { MAX_DEPTH } from './limits.js'
-import {
-  asRecords,
-  isPlainObject,
-  itemProblem,
-  type JsonRecord,
-  type ParsedRecords,
-} from './shape.js'
+import { documentRecords, isPlainObject, type JsonRecord, type ParsedRecords } from './shape.js'
 import { parseYamlRecords } from './yaml-records.js'
 
 export { isPlainObject, type JsonRecord, type ParsedRecords } from './shape.js'
@@ -46,17 +40,9 @@ function parseJson(text: string, where: string): ParsedRecords {
     throw jsonError(error, text, where)
   }
   const value: unknown = JSON.parse(text)
-  if (!shape.topIsArray) {
-    const line = linesOf(text, [text.search(/\S/)])
-    return { records: asRecords(value, `${where} line ${line[0]}`), lines: line }
-  }
-  const lines = linesOf(text, shape.itemStarts)
-  const items = value as unknown[]
-  items.forEach((item, index) => {
-    if (!isPlainObject(item))
-      throw new Error(`${where} line ${lines[index]}: ${itemProblem(item, index)}`)
-  })
-  return { records: items as JsonRecord[], lines }
+  const [line = 1] = linesOf(text, [text.search(/\S/)])
+  const lines = shape.topIsArray ? linesOf(text, shape.itemStarts) : [line]
+  return { records: documentRecords(value, where, line, lines), lines }
 }
 
 function parseNdjson(text: string, where: string): ParsedRecords {

@@ -13,21 +13,29 @@ export function isPlainObject(value: unknown): value is JsonRecord {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
-/** The records in one parsed document: an object, or an array of objects. */
-export function asRecords(value: unknown, where: string): JsonRecord[] {
+/**
+ * The records in one parsed document: an object, or an array of objects. A problem names the
+ * line of the item (`itemLines`, parallel to an array) or of the document (`line`).
+ */
+export function documentRecords(
+  value: unknown,
+  where: string,
+  line: number,
+  itemLines: readonly number[],
+): JsonRecord[] {
   if (isPlainObject(value)) return [value]
   if (Array.isArray(value)) {
     value.forEach((item, index) => {
-      if (!isPlainObject(item)) throw new Error(`${where}: ${itemProblem(item, index)}`)
+      if (!isPlainObject(item))
+        throw new Error(
+          `${where} line ${itemLines[index] ?? line}: item ${index + 1} is ${describe(item)}; expected an object`,
+        )
     })
     return value as JsonRecord[]
   }
-  throw new Error(`${where}: found ${describe(value)}; expected an object or an array of objects`)
-}
-
-/** Why an array item is not a record. */
-export function itemProblem(item: unknown, index: number): string {
-  return `item ${index + 1} is ${describe(item)}; expected an object`
+  throw new Error(
+    `${where} line ${line}: found ${describe(value)}; expected an object or an array of objects`,
+  )
 }
 
 function describe(value: unknown): string {

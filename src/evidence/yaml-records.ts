@@ -1,12 +1,6 @@
 import { type CST, isSeq, LineCounter, parseAllDocuments, Parser } from 'yaml'
 import { lineColumn } from './json-text.js'
-import {
-  asRecords,
-  isPlainObject,
-  itemProblem,
-  type JsonRecord,
-  type ParsedRecords,
-} from './shape.js'
+import { documentRecords, type JsonRecord, type ParsedRecords } from './shape.js'
 
 /**
  * Parses a YAML stream (YAML 1.2, so JSON too) into records. Every document may be one object
@@ -55,12 +49,7 @@ export function parseYamlRecords(text: string, where: string, maxDepth: number):
     const starts = isSeq(contents)
       ? contents.items.map((item) => lineOf(rangeStart(item, contents.range[0])))
       : [docLine]
-    if (Array.isArray(value))
-      value.forEach((item, index) => {
-        if (!isPlainObject(item))
-          throw new Error(`${where} line ${starts[index] ?? docLine}: ${itemProblem(item, index)}`)
-      })
-    const found = asRecords(value, `${where} line ${docLine}`)
+    const found = documentRecords(value, where, docLine, starts)
     // One at a time: spreading a huge array into push() overflows the stack.
     for (let k = 0; k < found.length; k++) {
       records.push(found[k] as JsonRecord)
