@@ -142,6 +142,68 @@ async function bareUndici(n: number): Promise<number> {
   })
 }
 
+/**
+ * The least memory a client can use for the same push, in a process of its own: it streams the
+ * NDJSON files line by line, posts 500 lines a request with undici (4 in flight) and parses
+ * each answer, as any client that checks what Drata accepted must. No validation, no ids kept.
+ */
+const BARE_CLIENT = `
+import { createReadStream } from 'node:fs'
+import readline from 'node:readline'
+import { request } from 'undici'
+const [url, ...files] = process.argv.slice(1)
+const headers = { authorization: 'Bearer sandbox-key', 'content-type': 'application/json' }
+const inFlight = new Set()
+const post = async (path, body) => {
+  const res = await request(url + path, { method: 'POST', headers, body })
+  const answer = JSON.parse(await res.body.text())
+  if (res.statusCode >= 300 || !answer) throw new Error('bare client: ' + res.statusCode)
+}
+const send = async (lines) => {
+  while (inFlight.size >= ${CONCURRENCY}) await Promise.race(inFlight)
+  const p = post('/sessions/bare', '{"data":[' + lines.join(',') + ']}').finally(() => inFlight.delete(p))
+  inFlight.add(p)
+}
+let lines = []
+for (const file of files)
+  for await (const line of readline.createInterface({ input: createReadStream(file) })) {
+    if (!line) continue
+    lines.push(line)
+    if (lines.length === ${PER_REQUEST}) { await send(lines); lines = [] }
+  }
+if (lines.length > 0) await send(lines)
+await Promise.all(inFlight)
+await post('/sessions/bare/actions', '{"action":"complete"}')
+`
+
+async function bareClientRss(n: number): Promise<number | undefined> {
+  if (!existsSync(TIME)) return undefined
+  return withSandbox(0, async (sandbox) => {
+    const dirs = makeDirs()
+    const files = Object.entries(recordFiles(n, 'ndjson')).map(([rel, text]) => {
+      const file = path.join(dirs.workspace, rel)
+      mkdirSync(path.dirname(file), { recursive: true })
+      writeFileSync(file, text)
+      return file
+    })
+    const base = `${sandbox.url}/custom-connections/1/resources/1`
+    const args = ['-v', process.execPath, '--input-type=module', '-e', BARE_CLIENT, base, ...files]
+    const stderr = await new Promise<string>((resolve, reject) => {
+      // Async so the sandbox in this process can answer while the client runs.
+      const child = spawn(TIME, args, { stdio: ['ignore', 'ignore', 'pipe'] })
+      let text = ''
+      child.stderr.on('data', (d: Buffer) => (text += d.toString()))
+      child.on('error', reject)
+      child.on('close', (code) =>
+        code === 0 ? resolve(text) : reject(new Error(`bare client failed: ${text}`)),
+      )
+    })
+    removeDirs()
+    const kb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr)?.[1]
+    return kb ? Number(kb) / 1024 : undefined
+  })
+}
+
 /** A shell loop posting one record per curl, as a hand-written workflow step would. */
 async function curlLoop(n: number): Promise<number> {
   return withSandbox(0, async (sandbox) => {
@@ -191,11 +253,15 @@ await bareUndici(10_000)
 const fastest = (a: Run, b: Run) => (a.ms <= b.ms ? a : b)
 const replace100k = fastest(await push('replace', 100_000, 0), await push('replace', 100_000, 0))
 row('replace 100k ndjson', replace100k, floor.replace(100_000, 0))
+const bareRss100k = await bareClientRss(100_000)
 const bare100k = Math.min(await bareUndici(100_000), await bareUndici(100_000))
-row('replace 100k json', await push('replace', 100_000, 0, 'json'), floor.replace(100_000, 0))
-for (const n of [1_000, 10_000])
-  row(`replace ${n / 1000}k ndjson`, await push('replace', n, 0), floor.replace(n, 0))
-row('replace 10k json', await push('replace', 10_000, 0, 'json'), floor.replace(10_000, 0))
+const replace100kJson = await push('replace', 100_000, 0, 'json')
+row('replace 100k json', replace100kJson, floor.replace(100_000, 0))
+const replace10k = await push('replace', 10_000, 0)
+row('replace 10k ndjson', replace10k, floor.replace(10_000, 0))
+row('replace 1k ndjson', await push('replace', 1_000, 0), floor.replace(1_000, 0))
+const replace10kJson = await push('replace', 10_000, 0, 'json')
+row('replace 10k json', replace10kJson, floor.replace(10_000, 0))
 const append10k = await push('append', 10_000, 0)
 for (const n of [1_000, 100_000])
   row(`append ${n / 1000}k into 0`, await push('append', n, 0), floor.append(n))
@@ -239,6 +305,32 @@ const side = [
     '<= 3x',
   ],
 ]
+const mb = (value: number | undefined) => (value === undefined ? '?' : `${value.toFixed(0)} MB`)
+const growth = (big: Run, small: Run) =>
+  big.rssMb && small.rssMb ? `${(big.rssMb / small.rssMb).toFixed(2)}x` : '?'
+side.push(
+  [
+    'peak RSS, replace 100k ndjson vs a bare streaming undici client (own process)',
+    mb(replace100k.rssMb),
+    mb(bareRss100k),
+    replace100k.rssMb && bareRss100k ? `${(replace100k.rssMb / bareRss100k).toFixed(2)}x` : '?',
+    '<= 150 MB',
+  ],
+  [
+    'peak RSS growth 10k -> 100k, replace ndjson',
+    mb(replace100k.rssMb),
+    mb(replace10k.rssMb),
+    growth(replace100k, replace10k),
+    '<= 1.5x',
+  ],
+  [
+    'peak RSS growth 10k -> 100k, replace json',
+    mb(replace100kJson.rssMb),
+    mb(replace10kJson.rssMb),
+    growth(replace100kJson, replace10kJson),
+    '<= 1.5x',
+  ],
+)
 const w2 = side[0]?.map((_, i) => Math.max(...side.map((r) => (r[i] ?? '').length))) ?? []
 for (const r of side) console.log(r.map((c, i) => c.padEnd(w2[i] ?? 0)).join('  '))
 const bundle = (dir: string) =>

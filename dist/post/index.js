@@ -28896,9 +28896,10 @@ const limits_MAX_DEPTH = 64;
  */
 const MAX_ID_LENGTH = 255;
 /**
- * Largest .json, .ndjson or .jsonl file. Parsed records take a few times the file's size in
- * memory, and the push copies them again; 64 MiB (several hundred thousand records) keeps the
- * step well inside the memory of the smallest GitHub-hosted runner.
+ * Largest .json, .ndjson or .jsonl file. Such files stream: memory holds their records' ids and
+ * sizes, not the records. The bound is for the error path: at the first problem in a file the
+ * whole file is read by the strict parser to name the exact place, and that takes a few times
+ * the file's size in memory; 64 MiB keeps it inside the smallest GitHub-hosted runner.
  */
 const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024;
 /**
@@ -28906,8 +28907,12 @@ const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024;
  * hundred times the file's size in memory, so YAML gets a much smaller limit than JSON.
  */
 const MAX_YAML_FILE_BYTES = 4 * 1024 * 1024;
-/** Largest total size of all matched records files, for the same reason as the per-file limits. */
-const MAX_TOTAL_FILE_BYTES = 128 * 1024 * 1024;
+/**
+ * Largest total size of all matched records files: about half a million 1 KB records, whose
+ * ids, sizes and checksums (a few tens of bytes each) stay in memory, and which are read twice
+ * (checked, then sent).
+ */
+const MAX_TOTAL_FILE_BYTES = 512 * 1024 * 1024;
 const FILE_LIMITS = {
     json: MAX_JSON_FILE_BYTES,
     yaml: MAX_YAML_FILE_BYTES,

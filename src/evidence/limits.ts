@@ -20,9 +20,10 @@ export const MAX_DEPTH = 64
 export const MAX_ID_LENGTH = 255
 
 /**
- * Largest .json, .ndjson or .jsonl file. Parsed records take a few times the file's size in
- * memory, and the push copies them again; 64 MiB (several hundred thousand records) keeps the
- * step well inside the memory of the smallest GitHub-hosted runner.
+ * Largest .json, .ndjson or .jsonl file. Such files stream: memory holds their records' ids and
+ * sizes, not the records. The bound is for the error path: at the first problem in a file the
+ * whole file is read by the strict parser to name the exact place, and that takes a few times
+ * the file's size in memory; 64 MiB keeps it inside the smallest GitHub-hosted runner.
  */
 export const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024
 
@@ -32,8 +33,12 @@ export const MAX_JSON_FILE_BYTES = 64 * 1024 * 1024
  */
 export const MAX_YAML_FILE_BYTES = 4 * 1024 * 1024
 
-/** Largest total size of all matched records files, for the same reason as the per-file limits. */
-export const MAX_TOTAL_FILE_BYTES = 128 * 1024 * 1024
+/**
+ * Largest total size of all matched records files: about half a million 1 KB records, whose
+ * ids, sizes and checksums (a few tens of bytes each) stay in memory, and which are read twice
+ * (checked, then sent).
+ */
+export const MAX_TOTAL_FILE_BYTES = 512 * 1024 * 1024
 
 /** The size limits on records files, as one value so tests can pass smaller ones. */
 export interface FileLimits {

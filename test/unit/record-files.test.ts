@@ -187,6 +187,6 @@ describe('recordFileSources', () => {
   })
 
   it('has limits that keep a YAML file far smaller than a JSON one', () => {
-    expect(FILE_LIMITS).toEqual({ json: 64 * 2 ** 20, yaml: 4 * 2 ** 20, total: 128 * 2 ** 20 })
+    expect(FILE_LIMITS).toEqual({ json: 64 * 2 ** 20, yaml: 4 * 2 ** 20, total: 512 * 2 ** 20 })
   })
 })
