@@ -134,8 +134,12 @@ export class DrataClient {
             (spec.body === undefined ? undefined : JSON.stringify(spec.body)),
           signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
         })
-        const body = await readBody(res.body, this.clean)
-        if (res.statusCode >= 200 && res.statusCode < 300) return body as T
+        const ok = res.statusCode >= 200 && res.statusCode < 300
+        // A success is data the run decides on (ids of records and sessions): parsed as sent.
+        // A refusal becomes a message, so secrets it echoes are removed first. Whatever the step
+        // prints passes through its own redaction as well.
+        const body = await readBody(res.body, ok ? undefined : this.clean)
+        if (ok) return body as T
         failure = errorForStatus(res.statusCode, body, spec.op, {
           region: this.options.region,
           retries: attempt,
@@ -194,14 +198,16 @@ export class DrataClient {
 }
 
 /**
- * Reads the whole body (under the attempt's deadline) and parses it. Secrets an answer echoes
- * are removed first, before a long text is cut short and could leave half a secret behind.
+ * Reads the whole body (under the attempt's deadline) and parses it. With `clean`, secrets the
+ * answer echoes are removed first, before a long text is cut short and could leave half a
+ * secret behind.
  */
 async function readBody(
   body: Dispatcher.ResponseData['body'],
-  clean: (text: string) => string,
+  clean?: (text: string) => string,
 ): Promise<unknown> {
-  const text = clean(await body.text())
+  const raw = await body.text()
+  const text = clean ? clean(raw) : raw
   if (text === '') return undefined
   try {
     return JSON.parse(text)

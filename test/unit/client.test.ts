@@ -788,6 +788,14 @@ describe('DrataClient removes secrets from what Drata answers', () => {
   })
 })
 
+describe('DrataClient keeps what a success carries as Drata sent it', () => {
+  it('even text equal to a secret: the run decides on those ids', async () => {
+    const { client, reply } = setup()
+    reply(200, { data: [{ id: KEY, sessionId: KEY }] })
+    expect(await client.request(spec())).toEqual({ data: [{ id: KEY, sessionId: KEY }] })
+  })
+})
+
 describe('DrataClient and TLS', () => {
   it('does not retry an untrusted certificate and points at NODE_EXTRA_CA_CERTS', async () => {
     const { client, pool, reply } = setup()

@@ -48,6 +48,17 @@ describe('main', () => {
     expect(sandbox.activeRecords(1, 1).map((r) => r.id)).toEqual(['a'])
   })
 
+  it('redacts the key from its own messages too: a key pasted as the session id', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    const rec = recordingIO()
+    await runMain(pushEnv({ mode: 'replace', 'session-id': KEY }), { io: rec.io, ...noWait })
+    expect(rec.failed).toEqual([])
+    // The step's own log lines name the session; the key must not show in any of them.
+    expect(rec.calls.some((c) => c.startsWith('info:') && c.includes("Session '***'"))).toBe(true)
+    const said = [...rec.calls, ...Object.values(rec.outputs), ...rec.summary].join('\n')
+    expect(said).not.toContain(KEY)
+  })
+
   it('redacts the key from every message built from Drata’s answer: log, outputs, summary, failure', async () => {
     sandbox = await startSandbox({ keys: { [KEY]: {} } })
     sandbox.addFault({ kind: 'status', status: 500, message: `key ${KEY} is broken`, times: 20 })
@@ -169,6 +180,18 @@ describe('post', () => {
     const forms = secretForms(KEY).map((f) => `secret: ${f.length} chars`)
     expect(rec.calls).toEqual([...forms, 'info: No Drata session was left open by the main step'])
     expect(sandbox.requests).toEqual([])
+  })
+
+  it('redacts the key from its own messages whatever the saved state holds', async () => {
+    sandbox = await startSandbox({ keys: { [KEY]: {} } })
+    const state = JSON.parse(saved().session) as Record<string, unknown>
+    const rec = recordingIO({
+      'session-closed': 'false',
+      session: JSON.stringify({ ...state, sessionId: KEY }),
+    })
+    await runPost(env({ 'api-key': KEY }), { io: rec.io, ...noWait })
+    expect(rec.calls.some((c) => c.includes("Session '***'"))).toBe(true)
+    expect(rec.calls.join('\n')).not.toContain(KEY)
   })
 
   it('redacts the key from its warning and never fails the step', async () => {
