@@ -61,7 +61,8 @@ export async function assembleRecords(sources: readonly RecordSource[]): Promise
           )
           continue
         }
-        set.add(id, sent)
+        // The file's bytes may span lines (a pretty-printed array): the preview is one line.
+        set.add(id, sent, set.previewing ? (sent.json ?? JSON.stringify(record)) : undefined)
       }
     } catch (error) {
       problems.push((error as Error).message)

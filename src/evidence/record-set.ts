@@ -69,16 +69,20 @@ export class RecordSetBuilder {
     this.segments.push(file ? { file, crcs: [], lengths: [], asIs: [] } : { texts: [] })
   }
 
-  /** Adds a record of the current source, as it is sent. */
-  add(id: string, sent: SentRecord): void {
+  /** Whether the next record added is one the summary previews (then give its `preview`). */
+  get previewing(): boolean {
+    return this.preview.length < PREVIEW_COUNT
+  }
+
+  /** Adds a record of the current source, as it is sent, with its JSON on one line to preview. */
+  add(id: string, sent: SentRecord, preview?: string): void {
     const segment = this.segments.at(-1)
     const source = this.sources.at(-1)
     if (!segment || !source) throw new Error('RecordSetBuilder.add before begin')
     this.ids.push(id)
     this.sizes.push(sent.size)
     source.count++
-    if (this.preview.length < PREVIEW_COUNT)
-      this.preview.push(sent.json ?? sent.bytes?.toString() ?? '')
+    if (preview !== undefined && this.previewing) this.preview.push(preview)
     const raw = sent.bytes ?? sent.fromFile
     if ('texts' in segment) {
       segment.texts.push(sent.json ?? '')
@@ -147,7 +151,7 @@ export function recordSetOf(
     const from = record.source ?? 'inline'
     if (from !== source) builder.begin((source = from))
     const json = JSON.stringify(record.data)
-    builder.add(record.id, { size: Buffer.byteLength(json), json })
+    builder.add(record.id, { size: Buffer.byteLength(json), json }, json)
   }
   return builder.build()
 }

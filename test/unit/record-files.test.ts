@@ -148,6 +148,16 @@ describe('recordFileSources', () => {
     expect((await recordsOf(byKey)).map((r) => r.json)).toEqual(['{"key":7,"id":"7"}'])
   })
 
+  it('previews each record on one line, however the file lays it out', async () => {
+    write({ 'p.json': '[\n  {\n    "id": "a",\n    "n": [1, 2]\n  }\n]\n' })
+    const set = await assembleRecords(await recordFileSources(['p.json'], workspace, 'id'))
+    expect(set.preview).toEqual(['{"id":"a","n":[1,2]}'])
+    // Sent as the file writes it, all the same.
+    expect((await recordsOf(set)).map((r) => r.json)).toEqual([
+      '{\n    "id": "a",\n    "n": [1, 2]\n  }',
+    ])
+  })
+
   it('refuses to send a file that changed after it was checked', async () => {
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":2}\n' })
     const set = await assembleRecords(await recordFileSources(['a.ndjson'], workspace, 'id'))
