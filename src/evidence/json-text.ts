@@ -194,6 +194,9 @@ class Scanner {
       throw this.fail(`invalid number ${short(this.text.slice(this.i, this.i + 12))}`)
     const value = Number(literal)
     if (!Number.isFinite(value)) throw this.refuse(`number ${short(literal)} is too large to hold`)
+    // 1e-400 reads as 0: a value lost, as surely as one too large.
+    if (value === 0 && /[1-9]/.test(literal.replace(/[eE].*/, '')))
+      throw this.refuse(`number ${short(literal)} is too small to hold; write it as a string`)
     if (/^-?\d+$/.test(literal) && !Number.isSafeInteger(value))
       throw this.refuse(
         `integer ${short(literal)} is beyond 2^53 and would lose digits; write it as a string`,

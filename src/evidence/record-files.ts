@@ -6,7 +6,7 @@ import { checkJsonText } from './json-text.js'
 import { rawItems, ShapeError } from './json-stream.js'
 import { FILE_LIMITS, type FileLimits, MAX_DEPTH, sizeText } from './limits.js'
 import { isPlainObject, parseRecords, type RecordFormat } from './parse.js'
-import { decodeUtf8, STRICT_UTF8 } from './utf8.js'
+import { decodeUtf8, STRICT_UTF8_PART } from './utf8.js'
 import { matchWorkspaceFiles } from './workspace-glob.js'
 
 const FORMATS: Record<string, RecordFormat> = {
@@ -100,7 +100,7 @@ function streamedFile(
     try {
       for await (const item of items()) {
         line = item.line
-        const text = STRICT_UTF8.decode(item.bytes)
+        const text = STRICT_UTF8_PART.decode(item.bytes)
         // Depth and numbers are checked here too, so valueProblem has nothing left to find.
         checkJsonText(text, MAX_DEPTH)
         const record: unknown = JSON.parse(text)
@@ -108,7 +108,8 @@ function streamedFile(
         yield { record, line, bytes: item.bytes }
       }
     } catch (error) {
-      throw await wholeFileProblem(real, relative, format, line, error)
+      const at = error instanceof ShapeError ? error.line : line
+      throw await wholeFileProblem(real, relative, format, at, error)
     }
   }
   return {

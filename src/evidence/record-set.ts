@@ -121,7 +121,7 @@ async function* texts(
     const { file, crcs, lengths, asIs } = segment
     await file.assertUnchanged()
     let j = 0
-    for await (const { bytes, line } of file.items()) {
+    for await (const { bytes, line } of readAgain(file)) {
       if (j >= crcs.length || bytes.length !== lengths[j] || crc32(bytes) !== crcs[j])
         throw new Error(
           `${file.relative} changed while this run was pushing it (line ${line} is not what was checked); run again on a file that stays put`,
@@ -138,6 +138,18 @@ async function* texts(
       throw new Error(
         `${file.relative} changed while this run was pushing it (it now holds ${j} records, not ${crcs.length}); run again on a file that stays put`,
       )
+  }
+}
+
+/** The file's records read again; a failure to read or split it says the file changed. */
+async function* readAgain(file: RereadableFile): AsyncGenerator<RawItem> {
+  try {
+    yield* file.items()
+  } catch (error) {
+    throw new Error(
+      `${file.relative} changed while this run was pushing it (${(error as Error).message}); run again on a file that stays put`,
+      { cause: error },
+    )
   }
 }
 

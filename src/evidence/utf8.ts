@@ -1,5 +1,12 @@
-/** Strict UTF-8: invalid bytes throw. ignoreBOM is false, so a leading byte order mark is dropped. */
-export const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+/** Strict UTF-8 for a whole file: invalid bytes throw, and a leading byte order mark is dropped. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Strict UTF-8 for a part of a file (one record): invalid bytes throw, and a byte order mark is
+ * kept as a character, so one in the middle of a file (files joined with `cat`) is refused as
+ * JSON instead of silently dropped; the file's own leading mark is skipped before this.
+ */
+export const STRICT_UTF8_PART = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 
 /**
  * Decodes a file as strict UTF-8, dropping a leading byte order mark. Invalid bytes are an error

@@ -81,7 +81,8 @@ export function batchStream(set: RecordSet, maxCount: number, maxBytes?: number)
     for (const end = k + length; k < end; k++) bytes += set.sizes[k] as number
     bodyBytes.push(bytes)
   }
-  const capacity = Math.max(0, ...bodyBytes)
+  // A loop, not Math.max(...): one argument per batch would overflow the stack.
+  const capacity = bodyBytes.reduce((most, bytes) => Math.max(most, bytes), 0)
   const free: Buffer[] = []
   const inUse = new Map<Batch, Buffer>()
   async function* batches(): AsyncGenerator<Batch> {

@@ -128,6 +128,11 @@ describe('batchStream', () => {
     expect(fourth.body.buffer).not.toBe(third.body.buffer)
   })
 
+  it('plans any number of batches (one record each, 200,000 of them)', () => {
+    const many = stream(recs(200_000), 1)
+    expect(many.count).toBe(200_000)
+  })
+
   it('applies both limits together', async () => {
     const records = recs(12, 50)
     const one = size(records[0] as Rec)

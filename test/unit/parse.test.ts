@@ -167,8 +167,15 @@ describe('parseRecords (strict JSON)', () => {
     expect(parseError('{"n": -1e400}', 'json', 'f.json')).toBe(
       'f.json line 1, column 7: number -1e400 is too large to hold',
     )
+    expect(parseError('{"n": 1e-400}', 'json', 'f.json')).toBe(
+      'f.json line 1, column 7: number 1e-400 is too small to hold; write it as a string',
+    )
     expect(records('{"a": 9007199254740991, "b": -0.5e-3, "c": 1E+2}', 'json')).toEqual([
       { a: 9007199254740991, b: -0.0005, c: 100 },
+    ])
+    // Zero written any way is zero, not a value lost.
+    expect(records('{"a": 0, "b": -0.0, "c": 0e-400, "d": 5e-324}', 'json')).toEqual([
+      { a: 0, b: -0, c: 0, d: 5e-324 },
     ])
   })
 

@@ -77,6 +77,19 @@ describe('recordFileSources', () => {
     expect(found.map((f) => f.records)).toEqual([[{ id: 'a' }], [{ id: 'b' }]])
   })
 
+  it('refuses a byte order mark inside a file, as files joined with cat have', async () => {
+    const bom = Buffer.from([0xef, 0xbb, 0xbf])
+    write({
+      'a.ndjson': Buffer.concat([
+        bom,
+        Buffer.from('{"id":"a"}\n'),
+        bom,
+        Buffer.from('{"id":"b"}\n'),
+      ]),
+    })
+    expect(await readError(['a.ndjson'])).toMatch(/^a\.ndjson line 2, column 1: not valid JSON: /)
+  })
+
   it('refuses invalid UTF-8, naming the file and byte offset', async () => {
     write({ 'a.yaml': Buffer.concat([Buffer.from('id: a\nname: caf'), Buffer.from([0xe9, 0x0a])]) })
     expect(await readError(['a.yaml'])).toBe(
@@ -171,6 +184,22 @@ describe('recordFileSources', () => {
       /^a\.ndjson changed after this run checked it; nothing of it was sent/,
     )
     expect(sent).toEqual([])
+  })
+
+  it('says a file changed when it no longer splits into records while it is sent', async () => {
+    write({ 'a.json': '[{"id":"a"},{"id":"b"}]' })
+    const [source] = await recordFileSources(['a.json'], workspace, 'id')
+    const file = source?.file
+    const set = await assembleRecords(
+      source ? [{ ...source, file: file && { ...file, assertUnchanged: async () => {} } }] : [],
+    )
+    write({ 'a.json': '[{"id":"a"},{"id":"b"' })
+    const send = async () => {
+      for await (const text of set.texts()) text.toString()
+    }
+    await expect(send()).rejects.toThrow(
+      /^a\.json changed while this run was pushing it \(the file ends before its value does\)/,
+    )
   })
 
   it('stops at the record that differs when a file changes while it is sent', async () => {
