@@ -28772,6 +28772,9 @@ class Scanner {
         const value = Number(literal);
         if (!Number.isFinite(value))
             throw this.refuse(`number ${json_text_short(literal)} is too large to hold`);
+        // 1e-400 reads as 0: a value lost, as surely as one too large.
+        if (value === 0 && /[1-9]/.test(literal.replace(/[eE].*/, '')))
+            throw this.refuse(`number ${json_text_short(literal)} is too small to hold; write it as a string`);
         if (/^-?\d+$/.test(literal) && !Number.isSafeInteger(value))
             throw this.refuse(`integer ${json_text_short(literal)} is beyond 2^53 and would lose digits; write it as a string`);
         this.i += literal.length;
@@ -29443,7 +29446,8 @@ function batchStream(set, maxCount, maxBytes) {
             bytes += set.sizes[k];
         bodyBytes.push(bytes);
     }
-    const capacity = Math.max(0, ...bodyBytes);
+    // A loop, not Math.max(...): one argument per batch would overflow the stack.
+    const capacity = bodyBytes.reduce((most, bytes) => Math.max(most, bytes), 0);
     const free = [];
     const inUse = new Map();
     async function* batches() {

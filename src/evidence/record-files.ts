@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto'
 import type { Stats } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
@@ -94,11 +95,14 @@ function streamedFile(
   checked: Stats,
   idField: string,
 ): RecordSource {
-  const items = () => rawItems(readChunks(real), format)
+  // The whole file's SHA-256 as checked, and as last read again: they must be the same.
+  let checkedDigest: string | undefined
+  let readDigest: string | undefined
   async function* records(): AsyncGenerator<SourceRecord> {
     let line = 0
+    const hash = createHash('sha256')
     try {
-      for await (const item of items()) {
+      for await (const item of rawItems(readChunks(real, hash), format)) {
         line = item.line
         const text = STRICT_UTF8_PART.decode(item.bytes)
         // Depth and numbers are checked here too, so valueProblem has nothing left to find.
@@ -111,6 +115,13 @@ function streamedFile(
       const at = error instanceof ShapeError ? error.line : line
       throw await wholeFileProblem(real, relative, format, at, error)
     }
+    checkedDigest = hash.digest('hex')
+  }
+  const unchanged = async (when: string) => {
+    const now = await stat(real)
+    // ctime too: touch -r can set a modification time back, nothing sets the change time.
+    for (const key of ['size', 'mtimeMs', 'ctimeMs', 'ino'] as const)
+      if (now[key] !== checked[key]) throw new Error(`${relative} changed ${when}`)
   }
   return {
     source: relative,
@@ -118,13 +129,25 @@ function streamedFile(
     records: records(),
     file: {
       relative,
-      items,
-      async assertUnchanged() {
-        const now = await stat(real)
-        if (now.size !== checked.size || now.mtimeMs !== checked.mtimeMs || now.ino !== checked.ino)
+      async *items() {
+        readDigest = undefined
+        const hash = createHash('sha256')
+        yield* rawItems(readChunks(real, hash), format)
+        readDigest = hash.digest('hex')
+      },
+      async assertReadAsChecked() {
+        // Each record was compared as it went (CRC-32, length); a change made to pass that,
+        // on purpose, still changes the file's hash: found here, before a session completes.
+        if (readDigest !== checkedDigest)
           throw new Error(
-            `${relative} changed after this run checked it; nothing of it was sent. Run again on a file that stays put`,
+            `${relative} changed while this run was pushing it (its SHA-256 is not the one checked); what was sent from it may differ. Run again on a file that stays put.`,
           )
+        await unchanged('while this run was pushing it. Run again on a file that stays put.')
+      },
+      async assertUnchanged() {
+        await unchanged(
+          'after this run checked it; nothing of it was sent. Run again on a file that stays put.',
+        )
       },
     },
   }
@@ -135,16 +158,19 @@ const CHUNK_BYTES = 256 * 1024
 
 /**
  * The file's bytes, a chunk at a time, all read into one buffer: each chunk is valid until the
- * next is asked for. A file of any size costs one buffer, not a buffer per chunk.
+ * next is asked for. A file of any size costs one buffer, not a buffer per chunk. Every byte
+ * read goes into `hash`.
  */
-async function* readChunks(real: string): AsyncGenerator<Buffer> {
+async function* readChunks(real: string, hash: Hash): AsyncGenerator<Buffer> {
   const handle = await open(real, 'r')
   try {
     const buffer = Buffer.allocUnsafeSlow(CHUNK_BYTES)
     for (;;) {
       const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null)
       if (bytesRead === 0) return
-      yield buffer.subarray(0, bytesRead)
+      const chunk = buffer.subarray(0, bytesRead)
+      hash.update(chunk)
+      yield chunk
     }
   } finally {
     await handle.close()

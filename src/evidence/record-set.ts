@@ -38,8 +38,13 @@ export interface RereadableFile {
   relative: string
   /** The file's records, read again from disk. */
   items(): AsyncGenerator<RawItem>
-  /** Throws when the file's size or modification time differs from when it was checked. */
+  /** Throws when the file's size, times or inode differ from when it was checked. */
   assertUnchanged(): Promise<void>
+  /**
+   * After items() was read to its end: throws when the bytes read were not the bytes checked
+   * (the whole file's SHA-256) or the file's stats changed meanwhile.
+   */
+  assertReadAsChecked(): Promise<void>
 }
 
 interface MemorySegment {
@@ -124,7 +129,7 @@ async function* texts(
     for await (const { bytes, line } of readAgain(file)) {
       if (j >= crcs.length || bytes.length !== lengths[j] || crc32(bytes) !== crcs[j])
         throw new Error(
-          `${file.relative} changed while this run was pushing it (line ${line} is not what was checked); run again on a file that stays put`,
+          `${file.relative} changed while this run was pushing it (line ${line} is not what was checked); run again on a file that stays put.`,
         )
       // The same bytes as checked: valid UTF-8 and strict JSON, sent as they are unless the
       // id is written in (the same text as checked: JSON.stringify is deterministic).
@@ -136,8 +141,9 @@ async function* texts(
     }
     if (j !== crcs.length)
       throw new Error(
-        `${file.relative} changed while this run was pushing it (it now holds ${j} records, not ${crcs.length}); run again on a file that stays put`,
+        `${file.relative} changed while this run was pushing it (it now holds ${j} records, not ${crcs.length}); run again on a file that stays put.`,
       )
+    await file.assertReadAsChecked()
   }
 }
 
@@ -147,7 +153,7 @@ async function* readAgain(file: RereadableFile): AsyncGenerator<RawItem> {
     yield* file.items()
   } catch (error) {
     throw new Error(
-      `${file.relative} changed while this run was pushing it (${(error as Error).message}); run again on a file that stays put`,
+      `${file.relative} changed while this run was pushing it (${(error as Error).message}); run again on a file that stays put.`,
       { cause: error },
     )
   }

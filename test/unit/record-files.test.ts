@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -172,10 +172,13 @@ describe('recordFileSources', () => {
   })
 
   it('refuses to send a file that changed after it was checked', async () => {
+    const file = path.join(workspace, 'a.ndjson')
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":2}\n' })
+    utimesSync(file, 1_700_000_000, 1_700_000_000) // a whole second: set back exactly below
     const set = await assembleRecords(await recordFileSources(['a.ndjson'], workspace, 'id'))
-    // Same size, other content: the checksum tells.
+    // Same size, other content, and the modification time set back: the change time tells.
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":3}\n' })
+    utimesSync(file, 1_700_000_000, 1_700_000_000)
     const sent: string[] = []
     const send = async () => {
       for await (const text of set.texts()) sent.push(text.toString())
@@ -184,6 +187,25 @@ describe('recordFileSources', () => {
       /^a\.ndjson changed after this run checked it; nothing of it was sent/,
     )
     expect(sent).toEqual([])
+  })
+
+  it("finds a change no record shows by the whole file's SHA-256, once it is read again", async () => {
+    // The records keep their bytes (and checksums); only the blank line between them changes.
+    write({ 'a.ndjson': '{"id":"a"}\n\n{"id":"b"}\n' })
+    const [source] = await recordFileSources(['a.ndjson'], workspace, 'id')
+    const file = source?.file
+    const set = await assembleRecords(
+      source ? [{ ...source, file: file && { ...file, assertUnchanged: async () => {} } }] : [],
+    )
+    write({ 'a.ndjson': '{"id":"a"}\n \n{"id":"b"}\n' })
+    const sent: string[] = []
+    const send = async () => {
+      for await (const text of set.texts()) sent.push(text.toString())
+    }
+    await expect(send()).rejects.toThrow(
+      'a.ndjson changed while this run was pushing it (its SHA-256 is not the one checked)',
+    )
+    expect(sent).toEqual(['{"id":"a"}', '{"id":"b"}'])
   })
 
   it('says a file changed when it no longer splits into records while it is sent', async () => {
