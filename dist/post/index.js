@@ -28617,19 +28617,33 @@ const SIMPLE_ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74])
  * builds the value.
  */
 function json_text_checkJsonText(text, maxDepth) {
-    return new Scanner(text, maxDepth).scan();
+    return new Scanner(text, maxDepth, true).scan();
+}
+/**
+ * checkJsonText without looking for raw control characters inside strings, for a text that
+ * JSON.parse reads next: it refuses those, and the caller then runs checkJsonText for the
+ * message. Strings are skipped from quote to quote, which is what makes this one faster.
+ */
+function checkJsonTextBeforeParse(text, maxDepth) {
+    return new Scanner(text, maxDepth, false).scan();
 }
 class Scanner {
     text;
     maxDepth;
+    controls;
     i = 0;
     end;
     // One entry per open container: the keys seen so far for an object, null for an array.
     stack = [];
     shape = { topIsArray: false, itemStarts: [] };
-    constructor(text, maxDepth) {
+    // Where the next backslash is, for the quote-to-quote skip (found once, not per string).
+    backslash = -1;
+    constructor(text, maxDepth, 
+    /** Whether strings are read character by character for control characters. */
+    controls) {
         this.text = text;
         this.maxDepth = maxDepth;
+        this.controls = controls;
         this.end = text.length;
     }
     scan() {
@@ -28739,9 +28753,7 @@ class Scanner {
         let j = start + 1;
         for (;;) {
             // Ordinary characters in one step; what stops it is examined below.
-            ORDINARY.lastIndex = j;
-            ORDINARY.test(text);
-            j = ORDINARY.lastIndex;
+            j = this.controls ? this.ordinary(j) : this.toQuoteOrBackslash(j);
             if (j >= end)
                 throw new json_text_JsonTextError('string never closed (no closing double quote)', start);
             const c = text.charCodeAt(j);
@@ -28762,6 +28774,22 @@ class Scanner {
             else
                 j++;
         }
+    }
+    /** The offset of the first character at or after j that is not ordinary string content. */
+    ordinary(j) {
+        ORDINARY.lastIndex = j;
+        ORDINARY.test(this.text);
+        return ORDINARY.lastIndex;
+    }
+    /** The offset of the next quote or backslash at or after j (or the end). */
+    toQuoteOrBackslash(j) {
+        const { text, end } = this;
+        if (this.backslash < j) {
+            const at = text.indexOf('\\', j);
+            this.backslash = at === -1 ? end : at;
+        }
+        const quote = text.indexOf('"', j);
+        return Math.min(quote === -1 ? end : quote, this.backslash);
     }
     number() {
         NUMBER.lastIndex = this.i;

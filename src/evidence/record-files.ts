@@ -3,7 +3,7 @@ import type { Stats } from 'node:fs'
 import { open, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { RecordSource, SourceRecord } from './assemble.js'
-import { checkJsonText } from './json-text.js'
+import { checkJsonTextBeforeParse } from './json-text.js'
 import { rawItems, ShapeError } from './json-stream.js'
 import { FILE_LIMITS, type FileLimits, MAX_DEPTH, sizeText } from './limits.js'
 import { isPlainObject, parseRecords, type RecordFormat } from './parse.js'
@@ -106,7 +106,9 @@ function streamedFile(
         line = item.line
         const text = STRICT_UTF8_PART.decode(item.bytes)
         // Depth and numbers are checked here too, so valueProblem has nothing left to find.
-        checkJsonText(text, MAX_DEPTH)
+        // A raw control character in a string is JSON.parse's to refuse; the whole-file read
+        // below then names it.
+        checkJsonTextBeforeParse(text, MAX_DEPTH)
         const record: unknown = JSON.parse(text)
         if (!isPlainObject(record)) throw new ShapeError('not an object', line)
         yield { record, line, bytes: item.bytes }

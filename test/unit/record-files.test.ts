@@ -90,6 +90,13 @@ describe('recordFileSources', () => {
     expect(await readError(['a.ndjson'])).toMatch(/^a\.ndjson line 2, column 1: not valid JSON: /)
   })
 
+  it('refuses a raw control character inside a string, naming its line and column', async () => {
+    write({ 'c.ndjson': '{"id":"a"}\n{"id":"b","note":"x\ty"}\n' })
+    expect(await readError(['c.ndjson'])).toBe(
+      'c.ndjson line 2, column 20: not valid JSON: control character U+0009 inside a string; JSON needs it escaped (such as \\n)',
+    )
+  })
+
   it('refuses invalid UTF-8, naming the file and byte offset', async () => {
     write({ 'a.yaml': Buffer.concat([Buffer.from('id: a\nname: caf'), Buffer.from([0xe9, 0x0a])]) })
     expect(await readError(['a.yaml'])).toBe(
