@@ -174,3 +174,8 @@ async function undefinedOn<T>(
     throw error
   }
 }
+
+/** A GitHub user's login, or null when GitHub gives no user (a deleted account, an app). */
+export function login(user: { login: string } | null | undefined): string | null {
+  return user?.login ?? null
+}

@@ -1,4 +1,11 @@
-import { type Collector, githubRun, readGithub, readGithubIfVisible, stamp } from './collector.js'
+import {
+  type Collector,
+  githubRun,
+  login,
+  readGithub,
+  readGithubIfVisible,
+  stamp,
+} from './collector.js'
 
 /**
  * The deployment this run belongs to (deployment and deployment_status events): environment,
@@ -41,7 +48,7 @@ export const collectDeployment: Collector = async (input) => {
       deploymentId: id,
       environment: data.environment,
       url: latest?.environment_url || null,
-      creator: data.creator?.login ?? null,
+      creator: login(data.creator),
       sha: data.sha,
       ref: data.ref,
       task: data.task,
@@ -51,7 +58,7 @@ export const collectDeployment: Collector = async (input) => {
       statuses: history.map((s) => ({
         state: s.state,
         createdAt: s.created_at,
-        creator: s.creator?.login ?? null,
+        creator: login(s.creator),
         description: s.description || null,
         environmentUrl: s.environment_url || null,
         logUrl: s.log_url || null,

@@ -1,8 +1,9 @@
 import {
   type Collector,
   type GithubRepo,
-  type GithubRun,
   githubRun,
+  type GithubRun,
+  login,
   readGithub,
   readGithubIfVisible,
   stamp,
@@ -34,7 +35,7 @@ export const collectPullRequests: Collector = async (input) => {
         }),
     )
     const required = await requiredChecks(start, pr.base.ref, pr.head.sha)
-    const author = pr.user?.login ?? null
+    const author = login(pr.user)
     const decisions = latestDecisions(reviews)
     const approvers = [...decisions]
       .filter(([, d]) => d.state === 'APPROVED')
@@ -57,12 +58,12 @@ export const collectPullRequests: Collector = async (input) => {
         createdAt: pr.created_at,
         merged: pr.merged,
         mergedAt: pr.merged_at,
-        mergedBy: pr.merged_by?.login ?? null,
+        mergedBy: login(pr.merged_by),
         mergeCommitSha: pr.merge_commit_sha,
         base: { ref: pr.base.ref, sha: pr.base.sha },
         head: { ref: pr.head.ref, sha: pr.head.sha },
         reviews: reviews.map((r) => ({
-          reviewer: r.user?.login ?? null,
+          reviewer: login(r.user),
           state: r.state,
           submittedAt: r.submitted_at ?? null,
           commitId: r.commit_id,

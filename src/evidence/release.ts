@@ -1,4 +1,11 @@
-import { type Collector, githubRun, readGithub, readGithubIfFound, stamp } from './collector.js'
+import {
+  type Collector,
+  githubRun,
+  login,
+  readGithub,
+  readGithubIfFound,
+  stamp,
+} from './collector.js'
 
 /**
  * The release this run belongs to: from a release event's payload, or found by tag when the
@@ -37,7 +44,7 @@ export const collectRelease: Collector = async (input) => {
       tag: release.tag_name,
       name: release.name ?? null,
       url: release.html_url,
-      author: release.author?.login ?? null,
+      author: login(release.author),
       draft: release.draft,
       prerelease: release.prerelease,
       createdAt: release.created_at,
