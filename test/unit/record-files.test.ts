@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { assembleRecords, RecordError } from '../../src/evidence/assemble.js'
 import { recordFileSources } from '../../src/evidence/record-files.js'
 import { FILE_LIMITS, type FileLimits } from '../../src/evidence/limits.js'
+import type { RecordSet } from '../../src/evidence/record-set.js'
 import { recordsOf } from './record-set-kit.js'
 
 let workspace: string
@@ -45,6 +46,30 @@ async function readError(patterns: string[], limits: FileLimits = FILE_LIMITS): 
     return error instanceof RecordError ? error.problems.join('\n') : (error as Error).message
   }
   throw new Error('the files were accepted')
+}
+
+/**
+ * A file's records as checked. With `statsAsChecked` the file's stats count as unchanged, so
+ * only what is found while it is read again can tell a change.
+ */
+async function checked(name: string, statsAsChecked = false): Promise<RecordSet> {
+  const sources = await recordFileSources([name], workspace, 'id')
+  const trusted = sources.map((source) => ({
+    ...source,
+    file: source.file && { ...source.file, assertUnchanged: async () => {} },
+  }))
+  return assembleRecords(statsAsChecked ? trusted : sources)
+}
+
+/** Reads the records out as a push does: the texts given, and the error that stopped it. */
+async function sendAll(set: RecordSet): Promise<{ sent: string[]; error?: string }> {
+  const sent: string[] = []
+  try {
+    for await (const text of set.texts()) sent.push(text.toString())
+  } catch (error) {
+    return { sent, error: (error as Error).message }
+  }
+  return { sent }
 }
 
 describe('recordFileSources', () => {
@@ -182,34 +207,22 @@ describe('recordFileSources', () => {
     const file = path.join(workspace, 'a.ndjson')
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":2}\n' })
     utimesSync(file, 1_700_000_000, 1_700_000_000) // a whole second: set back exactly below
-    const set = await assembleRecords(await recordFileSources(['a.ndjson'], workspace, 'id'))
+    const set = await checked('a.ndjson')
     // Same size, other content, and the modification time set back: the change time tells.
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":3}\n' })
     utimesSync(file, 1_700_000_000, 1_700_000_000)
-    const sent: string[] = []
-    const send = async () => {
-      for await (const text of set.texts()) sent.push(text.toString())
-    }
-    await expect(send()).rejects.toThrow(
-      /^a\.ndjson changed after this run checked it; nothing of it was sent/,
-    )
+    const { sent, error } = await sendAll(set)
+    expect(error).toMatch(/^a\.ndjson changed after this run checked it; nothing of it was sent/)
     expect(sent).toEqual([])
   })
 
   it("finds a change no record shows by the whole file's SHA-256, once it is read again", async () => {
     // The records keep their bytes (and checksums); only the blank line between them changes.
     write({ 'a.ndjson': '{"id":"a"}\n\n{"id":"b"}\n' })
-    const [source] = await recordFileSources(['a.ndjson'], workspace, 'id')
-    const file = source?.file
-    const set = await assembleRecords(
-      source ? [{ ...source, file: file && { ...file, assertUnchanged: async () => {} } }] : [],
-    )
+    const set = await checked('a.ndjson', true)
     write({ 'a.ndjson': '{"id":"a"}\n \n{"id":"b"}\n' })
-    const sent: string[] = []
-    const send = async () => {
-      for await (const text of set.texts()) sent.push(text.toString())
-    }
-    await expect(send()).rejects.toThrow(
+    const { sent, error } = await sendAll(set)
+    expect(error).toContain(
       'a.ndjson changed while this run was pushing it (its SHA-256 is not the one checked)',
     )
     expect(sent).toEqual(['{"id":"a"}', '{"id":"b"}'])
@@ -217,41 +230,25 @@ describe('recordFileSources', () => {
 
   it('says a file changed when it no longer splits into records while it is sent', async () => {
     write({ 'a.json': '[{"id":"a"},{"id":"b"}]' })
-    const [source] = await recordFileSources(['a.json'], workspace, 'id')
-    const file = source?.file
-    const set = await assembleRecords(
-      source ? [{ ...source, file: file && { ...file, assertUnchanged: async () => {} } }] : [],
-    )
+    const set = await checked('a.json', true)
     write({ 'a.json': '[{"id":"a"},{"id":"b"' })
-    const send = async () => {
-      for await (const text of set.texts()) text.toString()
-    }
-    await expect(send()).rejects.toThrow(
+    expect((await sendAll(set)).error).toMatch(
       /^a\.json changed while this run was pushing it \(the file ends before its value does\)/,
     )
   })
 
   it('stops at the record that differs when a file changes while it is sent', async () => {
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":2}\n' })
-    const [source] = await recordFileSources(['a.ndjson'], workspace, 'id')
-    const file = source?.file
-    expect(file).toBeDefined()
-    const set = await assembleRecords(
-      // The file's stat is taken as checked, so only the records' checksums can tell.
-      source ? [{ ...source, file: file && { ...file, assertUnchanged: async () => {} } }] : [],
-    )
+    const set = await checked('a.ndjson', true)
     write({ 'a.ndjson': '{"id":"a","v":1}\n{"id":"b","v":3}\n' })
-    const sent: string[] = []
-    const send = async () => {
-      for await (const text of set.texts()) sent.push(text.toString())
-    }
-    await expect(send()).rejects.toThrow(
-      'a.ndjson changed while this run was pushing it (line 2 is not what was checked)',
-    )
-    expect(sent).toEqual(['{"id":"a","v":1}'])
+    expect(await sendAll(set)).toEqual({
+      sent: ['{"id":"a","v":1}'],
+      error: expect.stringContaining(
+        'a.ndjson changed while this run was pushing it (line 2 is not what was checked)',
+      ) as unknown,
+    })
     write({ 'a.ndjson': '{"id":"a","v":1}\n' })
-    sent.length = 0
-    await expect(send()).rejects.toThrow('it now holds 1 records, not 2')
+    expect((await sendAll(set)).error).toContain('it now holds 1 records, not 2')
   })
 
   it('has limits that keep a YAML file far smaller than a JSON one', () => {
