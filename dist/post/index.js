@@ -29494,10 +29494,14 @@ function batchStream(set, maxCount, maxBytes) {
                     if (next.done)
                         throw new Error('the records ended before their batches did');
                     const record = next.value;
-                    at += typeof record === 'string' ? body.write(record, at) : record.copy(body, at);
+                    const written = typeof record === 'string' ? body.write(record, at) : record.copy(body, at);
+                    // Sizes were measured when the records were checked: a difference is a bug, and a
+                    // record cut short must never go out.
+                    if (written !== set.sizes[first + n])
+                        throw new Error(`record '${set.ids[first + n]}' is not the size it was checked at`);
+                    at += written;
                 }
                 at += CLOSE.copy(body, at);
-                // Sizes were measured when the records were checked; a difference is a bug, not data.
                 if (at !== bytes)
                     throw new Error(`batch body is ${at} bytes, planned ${bytes}`);
                 const batch = { ids: set.ids.slice(first, first + length), body };

@@ -19,7 +19,8 @@ export interface RecordSet {
   /**
    * Every record's JSON, in the order of `ids`, exactly as checked and `sizes` long: a file's
    * bytes (valid only until the next record is asked for: copy them) or a text. Throws if a
-   * file changed since it was checked, before the first record that differs.
+   * file changed since it was checked: before the first record whose bytes differ, or, for a
+   * change that keeps every record's checksum, once the file has been read to its end.
    */
   texts(): AsyncGenerator<Buffer | string>
 }
@@ -90,7 +91,8 @@ export class RecordSetBuilder {
     if (preview !== undefined && this.previewing) this.preview.push(preview)
     const raw = sent.bytes ?? sent.fromFile
     if ('texts' in segment) {
-      segment.texts.push(sent.json ?? '')
+      if (sent.json === undefined) throw new Error('a record held in memory needs its text')
+      segment.texts.push(sent.json)
       return
     }
     if (!raw) throw new Error('a file record needs its bytes')

@@ -133,6 +133,18 @@ describe('batchStream', () => {
     expect(many.count).toBe(200_000)
   })
 
+  it('never sends a record that is not the size it was checked at', async () => {
+    const set = new RecordSetBuilder()
+    set.begin('inline')
+    set.add('a', { size: 10, json: '{"id":"a"}' })
+    set.add('b', { size: 12, json: '{"id":"b"}' }) // two bytes short of what was planned
+    const made = batchStream(set.build(), 10)
+    const all = async () => {
+      for await (const batch of made.batches) made.release(batch)
+    }
+    await expect(all()).rejects.toThrow("record 'b' is not the size it was checked at")
+  })
+
   it('applies both limits together', async () => {
     const records = recs(12, 50)
     const one = size(records[0] as Rec)
