@@ -29509,6 +29509,11 @@ function batchStream(set, maxCount, maxBytes) {
                 first += length;
                 yield batch;
             }
+            // Read on to the end: what a file is checked for once it is read whole (its SHA-256,
+            // its record count) runs only then, and must before this stream says it is done.
+            const after = await texts.next();
+            if (!after.done)
+                throw new Error('the records outlasted their batches');
         }
         finally {
             // Stopped early (an upload failed): close the file being read.

@@ -1,5 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import { EMPTY_REPLACE } from '../../src/push/replace.js'
+import { assembleRecords } from '../../src/evidence/assemble.js'
+import { recordFileSources } from '../../src/evidence/record-files.js'
+import { EMPTY_REPLACE, pushReplace as replaceSet } from '../../src/push/replace.js'
 import { evidence, options, pushKit, pushReplace } from './push-kit.js'
 
 let kit: Awaited<ReturnType<typeof pushKit>>
@@ -27,6 +32,30 @@ async function seeded(count: number) {
 }
 
 describe('replace', () => {
+  it('cancels, keeping the active data, when a records file is not what was checked', async () => {
+    await seeded(3)
+    const workspace = mkdtempSync(path.join(tmpdir(), 'drata-replace-'))
+    try {
+      const file = path.join(workspace, 'a.ndjson')
+      writeFileSync(file, '{"id":"new-1"}\n\n{"id":"x"}\n')
+      const sources = await recordFileSources(['a.ndjson'], workspace, 'id')
+      // Its stats are taken as checked: only the whole-file SHA-256 can tell.
+      const set = await assembleRecords(
+        sources.map((s) => ({
+          ...s,
+          file: s.file && { ...s.file, assertUnchanged: async () => {} },
+        })),
+      )
+      writeFileSync(file, '{"id":"new-1"}\n \n{"id":"x"}\n')
+      const outcome = await replaceSet(replace({ allowShrink: true }), kit.deps, set)
+      expect(outcome.error).toContain('its SHA-256 is not the one checked')
+      expect(outcome.sessionStatus).toBe('CANCELED')
+      expect(ids()).toEqual(['new-1', 'new-2', 'new-3'])
+    } finally {
+      rmSync(workspace, { recursive: true, force: true })
+    }
+  })
+
   it('makes exactly the floor of requests: 2 checks, uploads, verified reads, count, complete, read-back', async () => {
     await seeded(1_200)
     const outcome = await pushReplace(replace({ batchSize: 500 }), kit.deps, evidence(1_000))

@@ -6,6 +6,7 @@ import { assembleRecords, RecordError } from '../../src/evidence/assemble.js'
 import { recordFileSources } from '../../src/evidence/record-files.js'
 import { FILE_LIMITS, type FileLimits } from '../../src/evidence/limits.js'
 import type { RecordSet } from '../../src/evidence/record-set.js'
+import { batchStream } from '../../src/push/batches.js'
 import { recordsOf } from './record-set-kit.js'
 
 let workspace: string
@@ -226,6 +227,20 @@ describe('recordFileSources', () => {
       'a.ndjson changed while this run was pushing it (its SHA-256 is not the one checked)',
     )
     expect(sent).toEqual(['{"id":"a"}', '{"id":"b"}'])
+  })
+
+  it('runs the whole-file check when its records go out in batches, before the stream ends', async () => {
+    write({ 'a.ndjson': '{"id":"a"}\n\n{"id":"b"}\n' })
+    const set = await checked('a.ndjson', true)
+    write({ 'a.ndjson': '{"id":"a"}\n \n{"id":"b"}\n' })
+    const stream = batchStream(set, 500)
+    const batches: string[] = []
+    const all = async () => {
+      for await (const batch of stream.batches) batches.push(batch.body.toString())
+    }
+    await expect(all()).rejects.toThrow('its SHA-256 is not the one checked')
+    // The one batch was made; a replace would now cancel instead of completing.
+    expect(batches).toEqual(['{"data":[{"id":"a"},{"id":"b"}]}'])
   })
 
   it('says a file changed when it no longer splits into records while it is sent', async () => {
