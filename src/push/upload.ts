@@ -75,6 +75,8 @@ export async function uploadBatches(
       try {
         const next = await take()
         if (!next) return
+        // Another upload failed while this batch was being made: it does not start.
+        if (error) return stream.release(next.batch)
         await sendOne(next)
       } catch (reason) {
         error ??= { reason }

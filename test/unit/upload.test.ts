@@ -94,6 +94,31 @@ describe('uploadBatches', () => {
     )
   })
 
+  it('starts no batch made after another upload failed', async () => {
+    const { log } = logger()
+    let open!: () => void
+    const gate = new Promise<void>((resolve) => (open = resolve))
+    const body = Buffer.from('{"data":[]}')
+    async function* batches() {
+      yield { ids: ['r0'], body }
+      await gate // the second batch is still being made when the first upload fails
+      yield { ids: ['r1'], body }
+    }
+    const sent: string[] = []
+    const upload = uploadBatches(
+      { count: 2, records: 2, batches: batches(), release: () => {} },
+      async (batch) => {
+        sent.push(...batch.ids)
+        await ticks(2)
+        open()
+        throw new Error('Drata is down')
+      },
+      { logger: log, label: 'Upload', concurrency: 2, now: () => 0 },
+    )
+    await expect(upload).rejects.toThrow('Drata is down')
+    expect(sent).toEqual(['r0'])
+  })
+
   it('goes on after rejected items and reports every one', async () => {
     const { log } = logger()
     const result = await upload(
