@@ -65,7 +65,8 @@ try {
   try {
     const connections = await new ConnectionsApi(parts.client).list()
     const where = sandbox ? `the local sandbox (${sandbox.url})` : settings.baseUrl
-    console.log(print(connections, where))
+    // Names are Drata's data, parsed as sent: cleaned here, like everything else printed.
+    console.log(clean(print(connections, where)))
   } finally {
     await parts.close()
   }

@@ -30,8 +30,8 @@ export async function pushAppend(
     outcome.removed = 0
     return outcome
   }
-  // Batched (and each record serialized) before anything is sent: a record too large for any
-  // request is an error here, before the first write.
+  // Batches are planned from the checked sizes before anything is sent: a record too large
+  // for any request is an error here, before the first write.
   let batches
   try {
     batches = batchStream(records, options.batchSize)

@@ -52,8 +52,8 @@ export async function pushReplace(
   let plan: ReplacePlan | undefined
   let progress: UploadResult | undefined
   try {
-    // Batched (each record serialized once) before any request: a record too large for any
-    // request stops the run here, before the first write.
+    // Batches are planned from the checked sizes before any request: a record too large for
+    // any request stops the run here, before the first write.
     const toSend = batchStream(records, options.batchSize)
     if (options.dryRun) {
       recovered = await life.acquire(true)

@@ -1,12 +1,10 @@
-import { PREVIEW_COUNT } from '../evidence/record-set.js'
 import { followUpSummary } from './follow-up-summary.js'
 import { escapeHtml, table } from './html.js'
 import type { RunReport } from './report.js'
 
 /** Rows of the failures table at most; the total is always given. */
 export const MAX_FAILURE_ROWS = 50
-/** Records shown in a dry run's preview at most, and characters of each. */
-export const PREVIEW_RECORDS = PREVIEW_COUNT
+/** Characters of each record shown in a dry run's preview at most. */
 const PREVIEW_CHARS = 600
 
 /** Builds the job summary as Markdown/HTML; `clean` removes secrets from any text. */
@@ -137,7 +135,8 @@ function headline(report: RunReport): string {
 }
 
 function preview(report: RunReport, clean: (s: string) => string): string {
-  const shown = report.records.preview.slice(0, PREVIEW_RECORDS)
+  // The record set keeps the first PREVIEW_COUNT records' JSON, on one line each.
+  const shown = report.records.preview
   const lines = shown.map((text) => {
     // Clean before cutting: a secret cut in two would no longer match.
     const json = clean(text)

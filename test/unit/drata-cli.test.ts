@@ -63,10 +63,13 @@ describe('npm run drata -- connections', () => {
           deletedAt: '2025-01-01T00:00:00.000Z',
         },
         { connectionId: 8, resourceId: 80, connectionAlias: null },
+        // A name someone pasted the key into: Drata's data, printed redacted all the same.
+        { connectionId: 9, resourceId: 90, connectionAlias: 'Pasted', resourceName: `k ${KEY}` },
       ],
     })
     const run = await cli(['connections', '--api-url', sandbox.url], { DRATA_API_KEY: KEY })
     expect(run.code).toBe(0)
+    expect(run.stdout).toContain("resource 90  'k ***'")
     expect(run.stdout).toContain(
       "connection 7  'Mine'\n  resource 70  'Evidence'\n  resource 71  'Old'  (deleted 2025-01-01T00:00:00.000Z)\nconnection 8  (no name)",
     )

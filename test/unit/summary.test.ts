@@ -3,7 +3,8 @@ import { recordSetOf } from '../../src/evidence/record-set.js'
 import { emptyOutcome, type PushOutcome } from '../../src/push/outcome.js'
 import { redact } from '../../src/secrets.js'
 import type { RunReport } from '../../src/report/report.js'
-import { buildSummary, MAX_FAILURE_ROWS, PREVIEW_RECORDS } from '../../src/report/summary.js'
+import { PREVIEW_COUNT } from '../../src/evidence/record-set.js'
+import { buildSummary, MAX_FAILURE_ROWS } from '../../src/report/summary.js'
 
 const KEY = 'drk_live_9f8e7d6c5b4a3210'
 const clean = (s: string) => redact(s, [KEY])
@@ -340,7 +341,7 @@ describe('buildSummary escaping and secrets', () => {
 
 describe('buildSummary preview', () => {
   it('previews the first records of a dry run and counts the rest', () => {
-    expect(PREVIEW_RECORDS).toBe(10)
+    expect(PREVIEW_COUNT).toBe(10)
     const s = buildSummary(report({ dryRun: true }, { records: recordSetOf(plain(12)) }), keep)
     expect(s).toContain('Preview: first 10 of 12 records')
     expect(s).toContain('{"id":"r9"}')
